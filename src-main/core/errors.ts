@@ -36,7 +36,12 @@ export type KioskErrorCode =
   | 'MIGRATION_FAILED'
   | 'NOT_FOUND'
   | 'DUPLICATE'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'DB_CORRUPT'
+  // templates at rest
+  | 'TEMPLATE_TAMPERED'
+  | 'KEY_INSECURE'
+  | 'KEY_INVALID';
 
 export class KioskError extends Error {
   readonly code: KioskErrorCode;

@@ -1,0 +1,99 @@
+/**
+ * Adapters from the recognition engines to the `embed(path)` functions the evaluation protocols take.
+ * Engines are imported only when a command needs them, so the CLI (and its usage text) works even
+ * when one engine or its models are missing; the failure then names what is missing.
+ */
+import { readFile } from 'node:fs/promises';
+import { KioskError } from '../core/errors.js';
+import type { EmbedFile } from '../eval/embed-all.js';
+import { meanOfNormalised } from '../eval/similarity.js';
+
+export interface ModelRef {
+  readonly id: string;
+  readonly sha256: string;
+}
+
+export interface FaceEmbedder {
+  readonly embed: EmbedFile;
+  readonly model: ModelRef;
+  release(): Promise<void>;
+}
+
+async function importEngine<T>(load: () => Promise<T>, what: string): Promise<T> {
+  try {
+    return await load();
+  } catch (cause) {
+    throw new KioskError('RUNTIME_ERROR', `the ${what} cannot be loaded: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+export async function loadFaceEmbedder(options: { modelsDir: string; flip: boolean }): Promise<FaceEmbedder> {
+  const [{ FaceEngine }, { OnnxHost }] = await importEngine(
+    () => Promise.all([import('../core/face/engine.js'), import('../core/runtime/onnx-host.js')]),
+    'face engine',
+  );
+  const host = new OnnxHost({ providers: ['cpu'] });
+  const engine = await FaceEngine.create({ host, modelsDir: options.modelsDir, flip: options.flip });
+  return {
+    // 'evaluate' takes the face nearest the centre and skips enrollment-only gates: failures are reported, not hidden.
+    embed: async (path) => (await engine.embedImageFile(path, 'evaluate')).embedding,
+    model: engine.encoderModel,
+    release: () => host.release(),
+  };
+}
+
+/** Enrollment and probe embedders plus the template rule, in the shape evaluateGallery takes. */
+export interface GalleryEmbedders {
+  readonly embed: EmbedFile;
+  readonly embedProbe: EmbedFile;
+  readonly template: (embeddings: Float32Array[]) => Float32Array;
+}
+
+export interface VoiceEmbedders {
+  readonly encoder: GalleryEmbedders;
+  /** Trivial baseline: mean log-mel vector of the same speech, scored with cosine. */
+  readonly baseline: GalleryEmbedders;
+  /** The encoder's manifest id and sha256, so a report names exactly what was measured. */
+  readonly model: ModelRef;
+  release(): Promise<void>;
+}
+
+async function readAudio(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new KioskError('NOT_FOUND', `Audio file ${path} cannot be read.`, { path, cause: String(cause) });
+  }
+}
+
+export async function loadVoiceEmbedders(options: { modelsDir: string; cropSeconds: number | undefined }): Promise<VoiceEmbedders> {
+  const [voice, { OnnxHost }, { decodeWav }, { ModelRegistry }] = await importEngine(
+    () =>
+      Promise.all([
+        import('../core/voice/engine.js'),
+        import('../core/runtime/onnx-host.js'),
+        import('../core/voice/pcm.js'),
+        import('../core/runtime/model-registry.js'),
+      ]),
+    'voice engine',
+  );
+  const host = new OnnxHost({ providers: ['cpu'] });
+  // create() has checked the encoder file against this manifest entry's sha256.
+  const engine = await voice.VoiceEngine.create({ host, modelsDir: options.modelsDir });
+  const { id, sha256 } = (await ModelRegistry.open(options.modelsDir)).entry(voice.VOICE_ENCODER_ID);
+  const crop = (cropSeconds: number | undefined) => (cropSeconds === undefined ? {} : { cropSeconds });
+
+  const embedWith = (cropSeconds: number | undefined): EmbedFile => async (path) =>
+    (await engine.embedWav(await readAudio(path), crop(cropSeconds))).embedding;
+  // The baseline sees the same kept (and cropped) speech as the encoder, behind the same gates.
+  const baselineWith = (cropSeconds: number | undefined): EmbedFile => async (path) => {
+    const pcm = decodeWav(await readAudio(path));
+    return engine.meanLogMel(pcm.samples, pcm.sampleRate, crop(cropSeconds));
+  };
+  return {
+    encoder: { embed: embedWith(undefined), embedProbe: embedWith(options.cropSeconds), template: (e) => engine.enrollmentTemplate(e) },
+    baseline: { embed: baselineWith(undefined), embedProbe: baselineWith(options.cropSeconds), template: meanOfNormalised },
+    model: { id, sha256 },
+    release: () => host.release(),
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The face engine: bytes or camera frame → decode → detect → landmarks → dlib face-chip
+ * alignment → siamese encoder branch → embedding. Composes the single-purpose stages and
+ * applies the quality gates that fit the caller's purpose.
+ */
+import { readFile } from 'node:fs/promises';
+import { KioskError } from '../errors.js';
+import type { OnnxHost } from '../runtime/onnx-host.js';
+import { ModelRegistry } from '../runtime/model-registry.js';
+import { alignFace } from './align.js';
+import { decodeImage } from './decode.js';
+import { rgbaFrameToRgb } from './frame.js';
+import { FaceDetector } from './detector.js';
+import { FaceEncoder } from './encoder.js';
+import { flipHorizontal } from './flip.js';
+import { LandmarkDetector } from './landmarker.js';
+import { padWithBorderColour } from './pad.js';
+import { assessQuality, enforceQuality, DEFAULT_QUALITY_THRESHOLDS, type FaceQuality, type QualityThresholds } from './quality.js';
+import type { AlignedFace, Detection, Embedding, Landmarks68, RgbImage } from './types.js';
+
+/**
+ * enroll: exactly one face, every quality gate. probe: the largest face, every quality gate.
+ * evaluate: the face nearest the image centre, no gates (benchmarks report failures instead).
+ */
+export type FaceMode = 'enroll' | 'probe' | 'evaluate';
+
+export const FACE_MODEL_IDS = {
+  detector: 'face-detector-ssd-mobilenet-v1',
+  landmarks: 'face-landmarks-68',
+  encoder: 'face-encoder-dlib-resnet',
+} as const;
+
+export interface FaceEngineOptions {
+  readonly host: OnnxHost;
+  readonly modelsDir: string;
+  /** Average the embeddings of the chip and its mirror image (test-time augmentation). */
+  readonly flip?: boolean;
+  readonly quality?: Partial<QualityThresholds>;
+  /** Detections below this confidence are ignored. */
+  readonly minDetectionScore?: number;
+}
+
+export interface FaceAnalysis {
+  readonly embedding: Embedding;
+  readonly detection: Detection;
+  readonly landmarks: Landmarks68;
+  readonly quality: FaceQuality;
+  readonly chip: AlignedFace;
+}
+
+/** Evaluation photos hold one face that must not be missed; the detector's confidence may be lower there. */
+const EVALUATE_MIN_SCORE = 0.3;
+/** Border added on each side, as a fraction of the image, when the first detection pass finds nothing. */
+const FRAME_BORDER = 0.4;
+
+export class FaceEngine {
+  private constructor(
+    private readonly detector: FaceDetector,
+    private readonly landmarker: LandmarkDetector,
+    private readonly encoder: FaceEncoder,
+    private readonly options: FaceEngineOptions,
+    private readonly thresholds: QualityThresholds,
+    readonly encoderModel: { id: string; sha256: string },
+  ) {}
+
+  static async create(options: FaceEngineOptions): Promise<FaceEngine> {
+    const registry = await ModelRegistry.open(options.modelsDir);
+    const [detector, landmarker, encoder] = await Promise.all([
+      FaceDetector.create(options.host, registry),
+      LandmarkDetector.create(options.host, registry),
+      FaceEncoder.create(options.host, registry),
+    ]);
+    const thresholds = { ...DEFAULT_QUALITY_THRESHOLDS, ...options.quality };
+    const entry = registry.entry(FACE_MODEL_IDS.encoder);
+    return new FaceEngine(detector, landmarker, encoder, options, thresholds, { id: entry.id, sha256: entry.sha256 });
+  }
+
+  detect(image: RgbImage): Promise<Detection[]> {
+    return this.detector.detect(image, { minScore: this.options.minDetectionScore ?? 0.5 });
+  }
+
+  async analyze(input: RgbImage, mode: FaceMode): Promise<FaceAnalysis> {
+    const { image, detection } = await this.findFace(input, mode);
+    const landmarks = await this.landmarker.detect(image, detection.box);
+    const chip = alignFace(image, landmarks);
+    const quality = assessQuality(image, detection, landmarks, chip, this.thresholds);
+    if (mode !== 'evaluate') enforceQuality(quality, this.thresholds);
+    const embedding = await this.embedChip(chip.image);
+    return { embedding, detection, landmarks, quality, chip };
+  }
+
+  async analyzeBytes(bytes: Uint8Array, mode: FaceMode): Promise<FaceAnalysis> {
+    return this.analyze(decodeImage(bytes), mode);
+  }
+
+  async analyzeFrame(rgba: Uint8Array, width: number, height: number, mode: FaceMode): Promise<FaceAnalysis> {
+    return this.analyze(rgbaFrameToRgb(rgba, width, height), mode);
+  }
+
+  async embedImageFile(path: string, mode: FaceMode = 'evaluate'): Promise<FaceAnalysis> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(path);
+    } catch (cause) {
+      throw new KioskError('NOT_FOUND', `Image file ${path} cannot be read.`, { path, cause: String(cause) });
+    }
+    return this.analyzeBytes(bytes, mode);
+  }
+
+  private async embedChip(chip: RgbImage): Promise<Embedding> {
+    if (!this.options.flip) return (await this.encoder.embed([chip]))[0]!;
+    const [plain, mirrored] = await this.encoder.embed([chip, flipHorizontal(chip)]);
+    const mean = new Float32Array(plain!.length);
+    for (let i = 0; i < mean.length; i++) mean[i] = (plain![i]! + mirrored![i]!) / 2;
+    return mean;
+  }
+
+  /**
+   * Detects on the image as given, then — if nothing is found — on the image framed by a
+   * border, so a face that fills the frame is still found. Returns the image the detection
+   * belongs to, which the later stages must use.
+   */
+  private async findFace(image: RgbImage, mode: FaceMode): Promise<{ image: RgbImage; detection: Detection }> {
+    const minScore = mode === 'evaluate' ? EVALUATE_MIN_SCORE : (this.options.minDetectionScore ?? 0.5);
+    const faces = await this.detector.detect(image, { minScore });
+    if (faces.length > 0) return { image, detection: this.pickFace(faces, image, mode) };
+    const framed = padWithBorderColour(image, FRAME_BORDER).image;
+    const framedFaces = await this.detector.detect(framed, { minScore });
+    return { image: framed, detection: this.pickFace(framedFaces, framed, mode) };
+  }
+
+  private pickFace(faces: readonly Detection[], image: RgbImage, mode: FaceMode): Detection {
+    if (faces.length === 0) {
+      throw new KioskError('NO_FACE', 'No face found. Look at the camera with your face fully in view.');
+    }
+    if (mode === 'enroll' && faces.length > 1) {
+      throw new KioskError('MULTIPLE_FACES', `${faces.length} faces are in view. Only the person enrolling may be in front of the camera.`, {
+        faces: faces.length,
+      });
+    }
+    if (mode === 'evaluate') return nearestToCentre(faces, image);
+    return faces.reduce((a, b) => (area(b) > area(a) ? b : a));
+  }
+}
+
+const area = (d: Detection): number => d.box.width * d.box.height;
+
+function nearestToCentre(faces: readonly Detection[], image: RgbImage): Detection {
+  const cx = image.width / 2;
+  const cy = image.height / 2;
+  const distance = (d: Detection): number => Math.hypot(d.box.x + d.box.width / 2 - cx, d.box.y + d.box.height / 2 - cy);
+  return faces.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+}

@@ -1,0 +1,142 @@
+/** Clock-in / clock-out events: append-only history, queried by employee and time range. */
+import { KioskError } from '../errors.js';
+import type { Statement } from 'better-sqlite3';
+import type { KioskDatabase } from './database.js';
+import { isForeignKeyViolation } from './sqlite-errors.js';
+import { invalid, requireFinite, requireId, requireOneOf, requireText, toIsoTime } from './validate.js';
+
+export type AttendanceDirection = 'in' | 'out';
+export type AttendanceModality = 'face' | 'voice' | 'pin';
+export const ATTENDANCE_DIRECTIONS: readonly AttendanceDirection[] = ['in', 'out'];
+export const ATTENDANCE_MODALITIES: readonly AttendanceModality[] = ['face', 'voice', 'pin'];
+
+/** A biometric punch carries the match score and model; a PIN punch carries neither. */
+export type NewAttendanceEvent = {
+  readonly employeeId: number;
+  readonly direction: AttendanceDirection;
+  readonly kioskId: string;
+  readonly occurredAt: Date;
+} & (
+  | { readonly modality: 'face' | 'voice'; readonly score: number; readonly modelId: string }
+  | { readonly modality: 'pin' }
+);
+
+export interface AttendanceEvent {
+  readonly id: number;
+  readonly employeeId: number;
+  readonly direction: AttendanceDirection;
+  readonly modality: AttendanceModality;
+  readonly score: number | null;
+  readonly modelId: string | null;
+  readonly kioskId: string;
+  /** ISO-8601 UTC: when the person stood at the kiosk. */
+  readonly occurredAt: string;
+  /** ISO-8601 UTC: when the row was written. */
+  readonly createdAt: string;
+}
+
+/** Half-open interval [from, to). */
+export interface TimeRange {
+  readonly from: Date;
+  readonly to: Date;
+}
+
+interface EventRow {
+  id: number;
+  employee_id: number;
+  direction: AttendanceDirection;
+  modality: AttendanceModality;
+  score: number | null;
+  model_id: string | null;
+  kiosk_id: string;
+  occurred_at: string;
+  created_at: string;
+}
+
+const COLUMNS = 'id, employee_id, direction, modality, score, model_id, kiosk_id, occurred_at, created_at';
+
+export class AttendanceRepository {
+  private readonly insert: Statement;
+
+  constructor(private readonly db: KioskDatabase) {
+    this.insert = db.connection.prepare(
+      `INSERT INTO attendance_events (employee_id, direction, modality, score, model_id, kiosk_id, occurred_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /** Returns the stored event once it is committed. NOT_FOUND for an unknown employee. */
+  append(event: NewAttendanceEvent): AttendanceEvent {
+    const employeeId = requireId('employeeId', event.employeeId);
+    const direction = requireOneOf('direction', event.direction, ATTENDANCE_DIRECTIONS);
+    const modality = requireOneOf('modality', event.modality, ATTENDANCE_MODALITIES);
+    const kioskId = requireText('kioskId', event.kioskId, 64);
+    const occurredAt = toIsoTime('occurredAt', event.occurredAt);
+    const createdAt = toIsoTime('now', this.db.now());
+    const score = event.modality === 'pin' ? null : requireFinite('score', event.score);
+    const modelId = event.modality === 'pin' ? null : requireText('modelId', event.modelId, 128);
+    try {
+      const id = this.insert.run(employeeId, direction, modality, score, modelId, kioskId, occurredAt, createdAt).lastInsertRowid;
+      return { id: Number(id), employeeId, direction, modality, score, modelId, kioskId, occurredAt, createdAt };
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        throw new KioskError('NOT_FOUND', `no employee with id ${employeeId}`, { id: employeeId });
+      }
+      throw error;
+    }
+  }
+
+  /** Events in [from, to), oldest first; one employee or, without employeeId, everybody. */
+  list(range: TimeRange, employeeId?: number): AttendanceEvent[] {
+    const [from, to] = requireRange(range);
+    const rows =
+      employeeId === undefined
+        ? this.db.connection
+            .prepare(`SELECT ${COLUMNS} FROM attendance_events WHERE occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id`)
+            .all(from, to)
+        : this.db.connection
+            .prepare(
+              `SELECT ${COLUMNS} FROM attendance_events
+               WHERE employee_id = ? AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id`,
+            )
+            .all(requireId('employeeId', employeeId), from, to);
+    return (rows as EventRow[]).map(toEvent);
+  }
+
+  /** The employee's latest event by occurred time (ties: latest written), for the in/out toggle. */
+  lastForEmployee(employeeId: number): AttendanceEvent | undefined {
+    const row = this.db.connection
+      .prepare(`SELECT ${COLUMNS} FROM attendance_events WHERE employee_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1`)
+      .get(requireId('employeeId', employeeId)) as EventRow | undefined;
+    return row === undefined ? undefined : toEvent(row);
+  }
+
+  /** Every event of the employee, oldest first (per-employee data export). */
+  allForEmployee(employeeId: number): AttendanceEvent[] {
+    const rows = this.db.connection
+      .prepare(`SELECT ${COLUMNS} FROM attendance_events WHERE employee_id = ? ORDER BY occurred_at, id`)
+      .all(requireId('employeeId', employeeId)) as EventRow[];
+    return rows.map(toEvent);
+  }
+}
+
+function requireRange(range: TimeRange): [string, string] {
+  const from = toIsoTime('range.from', range?.from);
+  const to = toIsoTime('range.to', range?.to);
+  if (from > to) throw invalid('range', 'must not end before it starts');
+  return [from, to];
+}
+
+function toEvent(row: EventRow): AttendanceEvent {
+  return {
+    id: row.id,
+    employeeId: row.employee_id,
+    direction: row.direction,
+    modality: row.modality,
+    score: row.score,
+    modelId: row.model_id,
+    kioskId: row.kiosk_id,
+    occurredAt: row.occurred_at,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,215 @@
+/**
+ * The ONLY module that reads or writes biometric_templates. Vectors are stored as sealed
+ * little-endian float32 blobs; the seal's AAD names employee, modality and model, so a blob
+ * moved to another row (another person, another model) fails to open instead of matching.
+ */
+import { KioskError } from '../errors.js';
+import type { Statement } from 'better-sqlite3';
+import type { KioskDatabase } from './database.js';
+import { isForeignKeyViolation } from './sqlite-errors.js';
+import { decodeVector, encodeVector } from './template-codec.js';
+import type { TemplateCipher } from './template-cipher.js';
+import { invalid, requireFinite, requireId, requireOneOf, toIsoTime } from './validate.js';
+
+export type TemplateModality = 'face' | 'voice';
+export const TEMPLATE_MODALITIES: readonly TemplateModality[] = ['face', 'voice'];
+
+/** The encoder that produced a vector: embeddings of different models are not comparable. */
+export interface ModelRef {
+  readonly id: string;
+  /** Lower-case hex sha256 of the model file. */
+  readonly sha256: string;
+}
+
+export interface NewTemplate {
+  readonly employeeId: number;
+  readonly modality: TemplateModality;
+  readonly model: ModelRef;
+  readonly vector: Float32Array;
+  readonly quality: number;
+}
+
+/** A template's row without its vector (for listings and data export). */
+export interface TemplateInfo {
+  readonly id: number;
+  readonly employeeId: number;
+  readonly modality: TemplateModality;
+  readonly modelId: string;
+  readonly modelSha256: string;
+  readonly dim: number;
+  readonly quality: number;
+  readonly createdAt: string;
+}
+
+export interface StoredTemplate extends TemplateInfo {
+  readonly vector: Float32Array;
+}
+
+export interface TemplateCountFilter {
+  readonly employeeId?: number;
+  readonly modality?: TemplateModality;
+  readonly model?: ModelRef;
+}
+
+interface TemplateRow {
+  id: number;
+  employee_id: number;
+  modality: TemplateModality;
+  model_id: string;
+  model_sha256: string;
+  dim: number;
+  quality: number;
+  created_at: string;
+}
+
+const INFO_COLUMNS = 't.id, t.employee_id, t.modality, t.model_id, t.model_sha256, t.dim, t.quality, t.created_at';
+const MAX_DIM = 8192;
+// Restricted so the AAD string below is unambiguous (no '|' or '=' inside a field).
+const MODEL_ID = /^[A-Za-z0-9._:@/+-]{1,128}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export class TemplateRepository {
+  // Prepared once: enrollment and gallery loads run these per template.
+  private readonly insert: Statement;
+  private readonly selectActive: Statement;
+
+  constructor(
+    private readonly db: KioskDatabase,
+    private readonly cipher: TemplateCipher,
+  ) {
+    this.insert = db.connection.prepare(
+      `INSERT INTO biometric_templates (employee_id, modality, model_id, model_sha256, vector, dim, quality, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.selectActive = db.connection.prepare(
+      `SELECT ${INFO_COLUMNS}, t.vector FROM biometric_templates t JOIN employees e ON e.id = t.employee_id
+       WHERE t.modality = ? AND t.model_id = ? AND t.model_sha256 = ? AND e.active = 1
+       ORDER BY t.id`,
+    );
+  }
+
+  /** NOT_FOUND for an unknown employee; INVALID_INPUT for an empty, oversized or non-finite vector. */
+  add(template: NewTemplate): TemplateInfo {
+    const employeeId = requireId('employeeId', template.employeeId);
+    const modality = requireOneOf('modality', template.modality, TEMPLATE_MODALITIES);
+    const model = requireModel(template.model);
+    const vector = requireVector(template.vector);
+    const quality = requireFinite('quality', template.quality);
+    const createdAt = toIsoTime('now', this.db.now());
+    const sealed = this.cipher.seal(encodeVector(vector), aadFor(employeeId, modality, model.id, model.sha256));
+    try {
+      const id = this.insert.run(employeeId, modality, model.id, model.sha256, sealed, vector.length, quality, createdAt).lastInsertRowid;
+      return { id: Number(id), employeeId, modality, modelId: model.id, modelSha256: model.sha256, dim: vector.length, quality, createdAt };
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        throw new KioskError('NOT_FOUND', `no employee with id ${employeeId}`, { id: employeeId });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Decrypted templates of active employees for one modality and model version, streamed row
+   * by row so a large gallery never exists twice in memory. The connection is busy until the
+   * iteration ends. TEMPLATE_TAMPERED (with the template id) when a row fails to open.
+   */
+  listActive(modality: TemplateModality, model: ModelRef): IterableIterator<StoredTemplate> {
+    return this.streamActive(requireOneOf('modality', modality, TEMPLATE_MODALITIES), requireModel(model));
+  }
+
+  /** Metadata of every template of one employee, oldest first. */
+  listInfoForEmployee(employeeId: number): TemplateInfo[] {
+    const rows = this.db.connection
+      .prepare(`SELECT ${INFO_COLUMNS} FROM biometric_templates t WHERE t.employee_id = ? ORDER BY t.id`)
+      .all(requireId('employeeId', employeeId)) as TemplateRow[];
+    return rows.map(toInfo);
+  }
+
+  /** Erases every template of the employee (all modalities and models); returns how many. */
+  deleteForEmployee(employeeId: number): number {
+    return this.db.connection
+      .prepare('DELETE FROM biometric_templates WHERE employee_id = ?')
+      .run(requireId('employeeId', employeeId)).changes;
+  }
+
+  count(filter: TemplateCountFilter = {}): number {
+    const clauses: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.employeeId !== undefined) {
+      clauses.push('employee_id = ?');
+      params.push(requireId('employeeId', filter.employeeId));
+    }
+    if (filter.modality !== undefined) {
+      clauses.push('modality = ?');
+      params.push(requireOneOf('modality', filter.modality, TEMPLATE_MODALITIES));
+    }
+    if (filter.model !== undefined) {
+      const model = requireModel(filter.model);
+      clauses.push('model_id = ? AND model_sha256 = ?');
+      params.push(model.id, model.sha256);
+    }
+    const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+    const row = this.db.connection
+      .prepare(`SELECT count(*) AS n FROM biometric_templates ${where}`)
+      .get(...params) as { n: number };
+    return row.n;
+  }
+
+  private *streamActive(modality: TemplateModality, model: ModelRef): IterableIterator<StoredTemplate> {
+    const rows = this.selectActive.iterate(modality, model.id, model.sha256) as IterableIterator<TemplateRow & { vector: Buffer }>;
+    for (const row of rows) yield { ...toInfo(row), vector: this.openVector(row) };
+  }
+
+  private openVector(row: TemplateRow & { vector: Buffer }): Float32Array {
+    let plain: Uint8Array;
+    try {
+      plain = this.cipher.open(row.vector, aadFor(row.employee_id, row.modality, row.model_id, row.model_sha256));
+    } catch (error) {
+      if (error instanceof KioskError) {
+        throw new KioskError('TEMPLATE_TAMPERED', `template ${row.id}: ${error.message}`, { templateId: row.id });
+      }
+      throw error;
+    }
+    if (plain.length !== row.dim * 4) {
+      throw new KioskError('TEMPLATE_TAMPERED', `template ${row.id} holds ${plain.length / 4} values, its row says ${row.dim}`, {
+        templateId: row.id,
+      });
+    }
+    return decodeVector(plain);
+  }
+}
+
+function aadFor(employeeId: number, modality: string, modelId: string, modelSha256: string): string {
+  return `kiosk-template/v1|employee=${employeeId}|modality=${modality}|model=${modelId}|sha256=${modelSha256}`;
+}
+
+function requireModel(model: unknown): ModelRef {
+  const candidate = model as Partial<ModelRef> | null | undefined;
+  if (typeof candidate?.id !== 'string' || !MODEL_ID.test(candidate.id)) {
+    throw invalid('model.id', 'must be 1-128 characters of A-Z a-z 0-9 . _ : @ / + -');
+  }
+  if (typeof candidate.sha256 !== 'string' || !SHA256.test(candidate.sha256)) {
+    throw invalid('model.sha256', 'must be 64 lower-case hex digits');
+  }
+  return { id: candidate.id, sha256: candidate.sha256 };
+}
+
+function requireVector(vector: unknown): Float32Array {
+  if (!(vector instanceof Float32Array)) throw invalid('vector', 'must be a Float32Array');
+  if (vector.length === 0 || vector.length > MAX_DIM) throw invalid('vector', `must have 1..${MAX_DIM} values`);
+  if (!vector.every(Number.isFinite)) throw invalid('vector', 'must contain only finite numbers');
+  return vector;
+}
+
+function toInfo(row: TemplateRow): TemplateInfo {
+  return {
+    id: row.id,
+    employeeId: row.employee_id,
+    modality: row.modality,
+    modelId: row.model_id,
+    modelSha256: row.model_sha256,
+    dim: row.dim,
+    quality: row.quality,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The kiosk's API contract: every handler's name, input schema and output type, in one table.
+ * Both transports (Electron IPC and the 127.0.0.1 HTTP server) serve exactly these handlers, and
+ * the renderer imports the types only (`import type`), never the runtime.
+ *
+ * Binary payloads travel as base64 strings so one JSON-shaped contract serves both transports;
+ * camera frames are JPEG-encoded by the renderer (tens of kB) and microphone audio is Float32 PCM.
+ */
+import { z } from 'zod';
+
+/** Size limits enforced by validation, before any decoding happens. */
+export const LIMITS = {
+  /** A JPEG/PNG camera frame or enrollment photo (base64 characters). */
+  imageBase64Chars: 8 * 1024 * 1024,
+  /** Float32 PCM: 30 s at 48 kHz = 5.76 MB raw (base64 characters). */
+  audioBase64Chars: 8 * 1024 * 1024,
+  framesPerBurst: 8,
+  nameChars: 100,
+} as const;
+
+const base64 = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const image = base64(LIMITS.imageBase64Chars);
+const id = z.number().int().positive();
+const employeeCode = z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ - only');
+const pin = z.string().regex(/^\d{4,12}$/, '4 to 12 digits');
+const adminToken = z.string().min(16).max(200);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const audio = z.object({
+  pcmBase64: base64(LIMITS.audioBase64Chars),
+  sampleRate: z.number().int().min(8000).max(192000),
+});
+
+export const schemas = {
+  'kiosk.status': z.object({}).strict(),
+  'kiosk.phrase': z.object({ locale: z.enum(['en', 'ko']).default('en') }).strict(),
+  /** Fast per-frame detection for drawing the face box (no identification). */
+  'face.detect': z.object({ image }).strict(),
+  /** Decide on the best of several consecutive camera frames. */
+  'clock.face': z.object({ frames: z.array(image).min(1).max(LIMITS.framesPerBurst) }).strict(),
+  'clock.voice': audio.extend({ phraseId: z.string().min(1).max(64) }).strict(),
+  'clock.pin': z.object({ code: employeeCode, pin }).strict(),
+
+  'admin.login': z.object({ pin }).strict(),
+  'admin.logout': z.object({ token: adminToken }).strict(),
+  'admin.employees.list': z.object({ token: adminToken, includeInactive: z.boolean().default(false) }).strict(),
+  'admin.employees.create': z
+    .object({
+      token: adminToken,
+      code: employeeCode,
+      name: z.string().trim().min(1).max(LIMITS.nameChars),
+      department: z.string().trim().max(LIMITS.nameChars).default(''),
+      pin: pin.optional(),
+    })
+    .strict(),
+  'admin.employees.consent': z.object({ token: adminToken, employeeId: id, textVersion: z.string().min(1).max(32) }).strict(),
+  'admin.enroll.face': z
+    .object({ token: adminToken, employeeId: id, image, pose: z.enum(['front', 'left', 'right']) })
+    .strict(),
+  'admin.enroll.voice': audio.extend({ token: adminToken, employeeId: id }).strict(),
+  /** Removes current templates so the employee can be enrolled again. */
+  'admin.employees.reenroll': z.object({ token: adminToken, employeeId: id }).strict(),
+  'admin.employees.deactivate': z.object({ token: adminToken, employeeId: id }).strict(),
+  /** Erases every biometric template of the employee; attendance history stays. */
+  'admin.employees.erase': z.object({ token: adminToken, employeeId: id }).strict(),
+  'admin.settings.get': z.object({ token: adminToken }).strict(),
+  'admin.settings.set': z.object({ token: adminToken, settings: z.record(z.string(), z.unknown()) }).strict(),
+  'reports.timesheet': z
+    .object({ token: adminToken, from: day, to: day, employeeId: id.optional() })
+    .strict(),
+  'reports.csv': z.object({ token: adminToken, from: day, to: day }).strict(),
+} as const;
+
+export type HandlerName = keyof typeof schemas;
+export type HandlerInput<N extends HandlerName> = z.input<(typeof schemas)[N]>;
+export type ValidInput<N extends HandlerName> = z.output<(typeof schemas)[N]>;
+
+// ---- output types -------------------------------------------------------------------------
+
+export interface EmployeeSummary {
+  id: number;
+  code: string;
+  name: string;
+  department: string;
+  active: boolean;
+  consentedAt: string | null;
+  faceTemplates: number;
+  voiceTemplates: number;
+}
+
+export interface PunchEvent {
+  employee: { id: number; code: string; name: string };
+  direction: 'in' | 'out';
+  modality: 'face' | 'voice' | 'pin';
+  /** Match score (similarity) or null for PIN. */
+  score: number | null;
+  at: string;
+}
+
+export type ClockResult =
+  | { outcome: 'recorded'; event: PunchEvent }
+  /** Same employee punched again within the debounce window: nothing written. */
+  | { outcome: 'debounced'; event: PunchEvent }
+  | { outcome: 'not_recognised'; reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' };
+
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  score: number;
+}
+
+export interface TimesheetRow {
+  employeeId: number;
+  code: string;
+  name: string;
+  day: string;
+  firstIn: string | null;
+  lastOut: string | null;
+  hours: number;
+}
+
+export interface Outputs {
+  'kiosk.status': { ready: boolean; kioskId: string; models: { id: string; provider: string }[]; enrolled: number };
+  'kiosk.phrase': { phraseId: string; text: string };
+  'face.detect': { width: number; height: number; faces: FaceBox[] };
+  'clock.face': ClockResult;
+  'clock.voice': ClockResult;
+  'clock.pin': ClockResult;
+  'admin.login': { token: string; expiresAt: string };
+  'admin.logout': { ok: true };
+  'admin.employees.list': { employees: EmployeeSummary[] };
+  'admin.employees.create': { employee: EmployeeSummary };
+  'admin.employees.consent': { employee: EmployeeSummary };
+  'admin.enroll.face': { employee: EmployeeSummary; quality: Record<string, number>; shotsNeeded: number };
+  'admin.enroll.voice': { employee: EmployeeSummary; speechSeconds: number; phrasesNeeded: number };
+  'admin.employees.reenroll': { employee: EmployeeSummary };
+  'admin.employees.deactivate': { employee: EmployeeSummary };
+  'admin.employees.erase': { employee: EmployeeSummary; templatesErased: number };
+  'admin.settings.get': { settings: Record<string, unknown> };
+  'admin.settings.set': { settings: Record<string, unknown> };
+  'reports.timesheet': { rows: TimesheetRow[] };
+  'reports.csv': { filename: string; csv: string };
+}
+
+/** Every reply on either transport: a value or a typed error. */
+export type Reply<N extends HandlerName> =
+  | { ok: true; value: Outputs[N] }
+  | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };

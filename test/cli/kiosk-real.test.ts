@@ -1,0 +1,79 @@
+/**
+ * The kiosk evaluation commands end to end on real photos and speech, with the real engines.
+ * Small subsets only: the point is the wiring and the report, not the accuracy figure.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src-main/cli/run-cli.js';
+import { data, hasData, repoRoot } from '../helpers/paths.js';
+
+const manifestPath = join(repoRoot, 'models', 'manifest.json');
+const manifest = existsSync(manifestPath)
+  ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Record<string, { sha256: string }> })
+  : { models: {} };
+const hasFaceModels = 'face-encoder-dlib-resnet' in manifest.models;
+const hasVoiceModels = 'voice-encoder' in manifest.models;
+for (const [present, id] of [[hasFaceModels, 'face-encoder-dlib-resnet'], [hasVoiceModels, 'voice-encoder']] as const) {
+  if (!present) console.warn(`[tests] ${manifestPath} does not list ${id}: its real-engine CLI test is skipped.`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kiosk-cli-real-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe.skipIf(!hasData || !hasFaceModels)('kiosk eval face on real LFW pairs', () => {
+  it('runs the View-2 protocol over two folds and writes the report', async () => {
+    // Two folds of 2 same + 2 different pairs, taken from the official file's folds 1 and 2.
+    const lines = readFileSync(data('faces/lfw/pairs.txt'), 'utf8').split('\n');
+    const pick = (from: number) => lines.slice(from, from + 2);
+    const pairs = ['2 2', ...pick(1), ...pick(301), ...pick(601), ...pick(901)].join('\n');
+    const pairsPath = join(dir, 'pairs.txt');
+    writeFileSync(pairsPath, `${pairs}\n`);
+    const jsonPath = join(dir, 'lfw.json');
+    const svgPath = join(dir, 'lfw.svg');
+
+    const r = await run('eval', 'face', '--lfw-pairs', pairsPath, '--images', data('faces/lfw/lfw-deepfunneled'), '--json', jsonPath, '--roc', svgPath);
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    expect(report.model).toEqual({ id: 'face-encoder-dlib-resnet', sha256: manifest.models['face-encoder-dlib-resnet']?.sha256 });
+    expect(report.energy).toBe('euclidean');
+    expect(report.pairs).toBe(8);
+    expect(report.folds).toHaveLength(2);
+    expect(report.folds.every((f: { thresholdFrom: string }) => f.thresholdFrom === 'other-folds')).toBe(true);
+    expect(report.accuracy).toBeCloseTo((report.folds[0].accuracy + report.folds[1].accuracy) / 2, 12);
+    expect(Object.keys(report.tarAtFar).sort()).toEqual(['0.001', '0.01']);
+    expect(report.eer).toBeGreaterThanOrEqual(0);
+    expect(report.eer).toBeLessThanOrEqual(1);
+    expect(Array.isArray(report.failed)).toBe(true);
+    expect(report.failedPairs).toBeLessThanOrEqual(report.pairs);
+    expect(readFileSync(svgPath, 'utf8')).toContain('class="roc-curve"');
+  }, 180_000);
+});
+
+describe.skipIf(!hasData || !hasVoiceModels)('kiosk eval voice on real GRID speech', () => {
+  it('reports the encoder and the mean-log-mel baseline on the same probes', async () => {
+    const jsonPath = join(dir, 'voice.json');
+    const r = await run('eval', 'voice', '--gallery', data('av/grid'), '--json', jsonPath);
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    expect(report.model.sha256).toBe(manifest.models['voice-encoder']?.sha256);
+    for (const figures of [report, report.baseline]) {
+      expect(figures.rank1).toBeGreaterThanOrEqual(0);
+      expect(figures.rank1).toBeLessThanOrEqual(1);
+      expect(Object.keys(figures.tarAtFar).sort()).toEqual(['0.001', '0.01']);
+      // GRID: s1 has 11 clips and p02 2, the 8 others one each: 11 probes against 10 speakers at K = 1.
+      expect(figures.probes).toBe(11);
+      expect(figures.genuine + figures.failedProbes).toBe(11);
+    }
+  }, 180_000);
+});
