@@ -44,7 +44,8 @@ export interface FaceAnalysis {
   readonly embedding: Embedding;
   readonly detection: Detection;
   readonly landmarks: Landmarks68;
-  readonly quality: FaceQuality;
+  /** Measured quality; null in 'evaluate' mode, where no gate applies. */
+  readonly quality: FaceQuality | null;
   readonly chip: AlignedFace;
 }
 
@@ -83,8 +84,8 @@ export class FaceEngine {
     const { image, detection } = await this.findFace(input, mode);
     const landmarks = await this.landmarker.detect(image, detection.box);
     const chip = alignFace(image, landmarks);
-    const quality = assessQuality(image, detection, landmarks, chip, this.thresholds);
-    if (mode !== 'evaluate') enforceQuality(quality, this.thresholds);
+    const quality = mode === 'evaluate' ? null : assessQuality(image, detection, landmarks, chip, this.thresholds);
+    if (quality) enforceQuality(quality, this.thresholds);
     const embedding = await this.embedChip(chip.image);
     return { embedding, detection, landmarks, quality, chip };
   }
