@@ -1,0 +1,70 @@
+/**
+ * Turns results and failures into what the screen says: greetings by time of day, match
+ * confidence as a percentage, times in the kiosk's clock, and errors in plain words.
+ */
+import { KioskApiError } from './api.js';
+import { DeviceError } from './devices.js';
+import { intlLocale, isMessageKey, type Locale, type MessageKey, type Params, type Translate } from './i18n.js';
+
+export type DayPart = 'morning' | 'afternoon' | 'evening';
+
+export function dayPart(at: Date): DayPart {
+  const hour = at.getHours();
+  if (hour >= 4 && hour < 12) return 'morning';
+  if (hour >= 12 && hour < 18) return 'afternoon';
+  return 'evening';
+}
+
+/** Similarity score as a whole percentage, clamped to 0–100 (scores may be cosine, in -1..1). */
+export function confidencePercent(score: number): number {
+  return Math.round(Math.min(1, Math.max(0, score)) * 100);
+}
+
+/** HH:MM on a 24-hour clock; a value that is not a date is shown as it came. */
+export function formatTime(value: string | Date | null, lang: Locale): string {
+  if (value === null) return '—';
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return new Intl.DateTimeFormat(intlLocale(lang), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+}
+
+export function formatDay(day: string, lang: Locale): string {
+  const date = new Date(`${day}T12:00:00`);
+  if (Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(intlLocale(lang), { weekday: 'short', month: 'short', day: 'numeric' }).format(date);
+}
+
+/** YYYY-MM-DD of a local date (the contract's day format). */
+export function isoDay(date: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/**
+ * An error in plain words: the message for its code in the given contexts (most specific
+ * first), then the general one for the code, then the service's own message. The error's
+ * details fill the message's blanks; one left unfilled means the service's message says more.
+ */
+export function errorText(t: Translate, err: unknown, contexts: readonly string[] = []): string {
+  if (err instanceof DeviceError) return t(`device.${err.device}.${err.problem}` as MessageKey);
+  if (err instanceof KioskApiError) {
+    const params = detailParams(err.details);
+    for (const key of [...contexts.map((c) => `${c}.${err.code}`), `error.${err.code}`]) {
+      if (!isMessageKey(key)) continue;
+      const text = t(key, params);
+      return /\{\w+\}/.test(text) ? err.message : text;
+    }
+    return err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function detailParams(details: Record<string, unknown> | undefined): Params {
+  const params: Params = {};
+  for (const [key, value] of Object.entries(details ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number') params[key] = value;
+  }
+  // Lockouts come in seconds; people think in minutes.
+  if (typeof params.retryAfterSeconds === 'number') params.minutes = Math.max(1, Math.ceil(params.retryAfterSeconds / 60));
+  return params;
+}

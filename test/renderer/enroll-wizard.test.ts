@@ -1,0 +1,109 @@
+// @vitest-environment happy-dom
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EmployeeSummary } from '../../src-main/handlers/contract.js';
+import EnrollWizard from '../../src-renderer/admin/EnrollWizard.svelte';
+import { adminCall } from '../../src-renderer/admin/session.js';
+import { callsTo, ok, removeBridge, removeMediaDevices, stubBridge, stubMediaDevices } from './bridge.js';
+
+const TOKEN = 'token-0123456789abcdef';
+
+const employee = (over: Partial<EmployeeSummary> = {}): EmployeeSummary => ({
+  id: 12,
+  code: 'E1001',
+  name: '김민준',
+  department: '개발팀',
+  active: true,
+  consentedAt: null,
+  faceTemplates: 0,
+  voiceTemplates: 0,
+  ...over,
+});
+
+describe('enrollment wizard', () => {
+  let getUserMedia: ReturnType<typeof stubMediaDevices>;
+  let invoke: ReturnType<typeof stubBridge>;
+
+  beforeEach(() => {
+    getUserMedia = stubMediaDevices(async () => {
+      throw new DOMException('no device', 'NotFoundError');
+    });
+    invoke = stubBridge({
+      'admin.employees.create': (input) => ok<'admin.employees.create'>({ employee: employee({ name: input.name, code: input.code }) }),
+      'admin.employees.consent': () => ok<'admin.employees.consent'>({ employee: employee({ consentedAt: '2025-05-12T08:00:00.000Z' }) }),
+      'kiosk.phrase': () => ok<'kiosk.phrase'>({ phraseId: 'p1', text: 'The quick brown fox' }),
+    });
+  });
+
+  afterEach(() => {
+    removeBridge();
+    removeMediaDevices();
+  });
+
+  async function createEmployee(): Promise<void> {
+    await fireEvent.input(screen.getByLabelText('Full name (any script)'), { target: { value: '김민준' } });
+    await fireEvent.input(screen.getByLabelText('Employee code'), { target: { value: 'E1001' } });
+    await fireEvent.input(screen.getByLabelText('Department'), { target: { value: '개발팀' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Create and continue' }));
+    await screen.findByText('Consent to biometric processing');
+  }
+
+  it('refuses to capture before consent: no camera, no photo button, consent button locked until ticked', async () => {
+    render(EnrollWizard, { api: adminCall(TOKEN, vi.fn()), employee: null, onclose: vi.fn() });
+    await createEmployee();
+    expect(callsTo(invoke, 'admin.employees.create')).toEqual([
+      { name: '김민준', code: 'E1001', department: '개발팀', token: TOKEN },
+    ]);
+
+    expect(getUserMedia).not.toHaveBeenCalled();
+    expect(screen.queryByRole('button', { name: 'Take photo' })).toBeNull();
+    const record = screen.getByRole('button', { name: 'Record consent' }) as HTMLButtonElement;
+    expect(record.disabled).toBe(true);
+    await fireEvent.click(record);
+    expect(callsTo(invoke, 'admin.employees.consent')).toEqual([]);
+    expect(callsTo(invoke, 'admin.enroll.face')).toEqual([]);
+    expect(getUserMedia).not.toHaveBeenCalled();
+
+    await fireEvent.click(screen.getByLabelText('김민준 has read this and agrees'));
+    expect(record.disabled).toBe(false);
+    await fireEvent.click(record);
+
+    await screen.findByText('Look straight at the camera');
+    expect(callsTo(invoke, 'admin.employees.consent')).toEqual([{ employeeId: 12, textVersion: 'consent-v1', token: TOKEN }]);
+    await waitFor(() => expect(getUserMedia).toHaveBeenCalledTimes(1));
+    expect(screen.getByText('Photo 1 of 3')).toBeTruthy();
+    // The stubbed machine has no camera: the wizard says so instead of failing silently.
+    expect(await screen.findByText('No camera found')).toBeTruthy();
+  });
+
+  it('stays on the consent step when the service did not record the consent', async () => {
+    stubBridge({ 'admin.employees.consent': () => ok<'admin.employees.consent'>({ employee: employee({ consentedAt: null }) }) });
+    render(EnrollWizard, { api: adminCall(TOKEN, vi.fn()), employee: employee(), onclose: vi.fn() });
+    await fireEvent.click(screen.getByLabelText('김민준 has read this and agrees'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Record consent' }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.getByText('Consent to biometric processing')).toBeTruthy();
+    expect(screen.queryByText('Look straight at the camera')).toBeNull();
+    expect(getUserMedia).not.toHaveBeenCalled();
+  });
+
+  it('re-enrolls an employee who consented earlier straight at the face step', async () => {
+    render(EnrollWizard, {
+      api: adminCall(TOKEN, vi.fn()),
+      employee: employee({ consentedAt: '2025-01-02T09:00:00.000Z' }),
+      onclose: vi.fn(),
+    });
+    expect(screen.getByText('Re-enroll 김민준')).toBeTruthy();
+    expect(screen.getByText('Look straight at the camera')).toBeTruthy();
+    await waitFor(() => expect(getUserMedia).toHaveBeenCalledTimes(1));
+  });
+
+  it('shows a duplicate employee code in plain words', async () => {
+    stubBridge({ 'admin.employees.create': () => ({ ok: false, error: { code: 'DUPLICATE', message: 'UNIQUE constraint failed: employees.code' } }) });
+    render(EnrollWizard, { api: adminCall(TOKEN, vi.fn()), employee: null, onclose: vi.fn() });
+    await fireEvent.input(screen.getByLabelText('Full name (any script)'), { target: { value: 'Ana' } });
+    await fireEvent.input(screen.getByLabelText('Employee code'), { target: { value: 'E1001' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Create and continue' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('That employee code is already in use.');
+  });
+});

@@ -1,0 +1,54 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { KioskApiError } from '../../src-renderer/lib/api.js';
+import { DeviceError } from '../../src-renderer/lib/devices.js';
+import { MESSAGE_KEYS, translate, type MessageKey, type Params } from '../../src-renderer/lib/i18n.js';
+import { confidencePercent, dayPart, errorText } from '../../src-renderer/lib/messages.js';
+
+const HANGUL = /[\uac00-\ud7a3]/;
+
+describe('messages', () => {
+  it('has real Korean for every message (only "PIN" may stay as it is)', () => {
+    expect(MESSAGE_KEYS.length).toBeGreaterThan(150);
+    const untranslated = MESSAGE_KEYS.filter((k) => !HANGUL.test(translate('ko', k)) && translate('ko', k) !== 'PIN');
+    expect(untranslated).toEqual([]);
+  });
+
+  it('uses 출근 / 퇴근 for in / out and 인식되지 않았습니다 for not recognised', () => {
+    expect(translate('ko', 'result.in')).toBe('출근');
+    expect(translate('ko', 'result.out')).toBe('퇴근');
+    expect(translate('ko', 'result.notRecognised')).toBe('인식되지 않았습니다');
+  });
+
+  it('fills parameters and leaves unknown ones visible', () => {
+    expect(translate('en', 'result.greeting.morning', { name: '김민준' })).toBe('Good morning, 김민준');
+    expect(translate('en', 'result.confidence', {})).toBe('Match {percent}%');
+  });
+
+  it('words greetings by the hour and confidence as a clamped percentage', () => {
+    const at = (h: number) => new Date(2025, 4, 12, h, 0);
+    expect([3, 4, 11, 12, 17, 18, 23].map((h) => dayPart(at(h)))).toEqual([
+      'evening',
+      'morning',
+      'morning',
+      'afternoon',
+      'afternoon',
+      'evening',
+      'evening',
+    ]);
+    expect([0.874, 0.875, 1.2, -0.3].map(confidencePercent)).toEqual([87, 88, 100, 0]);
+  });
+
+  it('explains errors: context first, then the code, then the service message', () => {
+    const t = (key: MessageKey, params?: Params) => translate('en', key, params);
+    const duplicate = new KioskApiError('DUPLICATE', 'This face already matches Ana (E2)', { name: '김민준', code: 'E1001' });
+    expect(errorText(t, duplicate, ['wizard.face'])).toBe('This face already matches 김민준 (E1001) — enrollment refused.');
+    expect(errorText(t, duplicate, ['wizard.details'])).toBe('That employee code is already in use.');
+    // Without the details that fill the blanks, the service's own sentence is the better one.
+    expect(errorText(t, new KioskApiError('DUPLICATE', 'service text'), ['wizard.face'])).toBe('service text');
+    expect(errorText(t, new KioskApiError('LOCKED_OUT', 'locked', { retryAfterSeconds: 181 }))).toBe('Too many wrong attempts — try again in 4 min.');
+    expect(errorText(t, new KioskApiError('BLURRED', 'blur 12.3 < 40'), ['wizard.face'])).toBe('Blurred — hold still for a moment.');
+    expect(errorText(t, new KioskApiError('LOCKED_OUT', 'Try again in 5 minutes'))).toBe('Try again in 5 minutes');
+    expect(errorText(t, new DeviceError('microphone', 'denied', 'x'))).toBe('Microphone permission denied — ask an administrator');
+  });
+});

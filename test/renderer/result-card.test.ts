@@ -1,0 +1,88 @@
+// @vitest-environment happy-dom
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import ResultCard from '../../src-renderer/kiosk/ResultCard.svelte';
+import type { Outcome } from '../../src-renderer/kiosk/outcome.js';
+import { locale } from '../../src-renderer/lib/i18n.js';
+
+/** A local time today, as the ISO string the service sends. */
+function todayAt(hours: number, minutes: number): string {
+  const d = new Date();
+  d.setHours(hours, minutes, 0, 0);
+  return d.toISOString();
+}
+
+const recorded = (direction: 'in' | 'out', at: string, score: number | null, modality: 'face' | 'voice' | 'pin' = 'face'): Outcome => ({
+  kind: 'clock',
+  modality,
+  result: { outcome: 'recorded', event: { employee: { id: 7, code: 'E1001', name: '김민준' }, direction, modality, score, at } },
+});
+
+describe('kiosk result card', () => {
+  afterEach(() => locale.set('en'));
+
+  it('shows the greeting with the name, IN, the time and the match confidence of a recorded event', () => {
+    locale.set('en');
+    render(ResultCard, { outcome: recorded('in', todayAt(8, 59), 0.873) });
+    expect(screen.getByRole('heading').textContent).toBe('Good morning, 김민준');
+    expect(screen.getByText('IN')).toBeTruthy();
+    expect(screen.getByText('08:59')).toBeTruthy();
+    expect(screen.getByText('Clocked in at 08:59')).toBeTruthy();
+    expect(screen.getByText('Match 87%')).toBeTruthy();
+    expect(screen.queryByText('Not recognised')).toBeNull();
+  });
+
+  it('shows OUT with an evening greeting, and no percentage for a PIN punch', () => {
+    render(ResultCard, { outcome: recorded('out', todayAt(18, 30), null, 'pin') });
+    expect(screen.getByRole('heading').textContent).toBe('Good evening, 김민준');
+    expect(screen.getByText('OUT')).toBeTruthy();
+    expect(screen.getByText('Clocked out at 18:30')).toBeTruthy();
+    expect(screen.queryByText(/Match/)).toBeNull();
+  });
+
+  it('speaks Korean: 출근 and the honorific greeting', () => {
+    locale.set('ko');
+    render(ResultCard, { outcome: recorded('in', todayAt(9, 5), 0.91) });
+    expect(screen.getByRole('heading').textContent).toBe('김민준님, 좋은 아침입니다');
+    expect(screen.getByText('출근')).toBeTruthy();
+    expect(screen.getByText('일치도 91%')).toBeTruthy();
+  });
+
+  it('tells a debounced punch apart from a new one', () => {
+    const at = todayAt(13, 2);
+    const outcome: Outcome = {
+      kind: 'clock',
+      modality: 'face',
+      result: { outcome: 'debounced', event: { employee: { id: 7, code: 'E1001', name: 'Ana Silva' }, direction: 'in', modality: 'face', score: 0.8, at } },
+    };
+    render(ResultCard, { outcome });
+    expect(screen.getByText('Already recorded at 13:02 — nothing new was written.')).toBeTruthy();
+    expect(screen.queryByText('Clocked in at 13:02')).toBeNull();
+  });
+
+  it('shows the not-recognised state with its reason and the three ways forward', async () => {
+    const onretry = vi.fn();
+    const onvoice = vi.fn();
+    const onpin = vi.fn();
+    render(ResultCard, {
+      outcome: { kind: 'clock', modality: 'face', result: { outcome: 'not_recognised', reason: 'below_threshold' } },
+      onretry,
+      onvoice,
+      onpin,
+    });
+    expect(screen.getByRole('heading').textContent).toBe('Not recognised');
+    expect(screen.getByText('No enrolled employee matched.')).toBeTruthy();
+    expect(screen.queryByText('IN')).toBeNull();
+    expect(screen.queryByText('OUT')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Use voice' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Use PIN' }));
+    expect([onretry.mock.calls.length, onvoice.mock.calls.length, onpin.mock.calls.length]).toEqual([1, 1, 1]);
+  });
+
+  it('says 인식되지 않았습니다 in Korean', () => {
+    locale.set('ko');
+    render(ResultCard, { outcome: { kind: 'clock', modality: 'voice', result: { outcome: 'not_recognised', reason: 'ambiguous' } } });
+    expect(screen.getByRole('heading').textContent).toBe('인식되지 않았습니다');
+  });
+});
