@@ -7,12 +7,13 @@ import { UsageError, formatOptions, parseOptions } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { evalFaceCommand } from './eval-face.js';
 import { evalVoiceCommand } from './eval-voice.js';
+import { serveCommand } from './serve.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-const COMMANDS: readonly Command[] = [evalFaceCommand, evalVoiceCommand];
+const COMMANDS: readonly Command[] = [evalFaceCommand, evalVoiceCommand, serveCommand];
 
 export function usage(): string {
   const lines = ['Usage: npm run kiosk -- <command> [options]', '', 'Commands:'];

@@ -41,7 +41,17 @@ export type KioskErrorCode =
   // templates at rest
   | 'TEMPLATE_TAMPERED'
   | 'KEY_INSECURE'
-  | 'KEY_INVALID';
+  | 'KEY_INVALID'
+  // services and transports
+  | 'CONSENT_REQUIRED'
+  | 'UNAUTHORIZED'
+  | 'LOCKED_OUT'
+  | 'PIN_REJECTED'
+  | 'PHRASE_EXPIRED'
+  | 'VOICE_UNAVAILABLE'
+  | 'UNKNOWN_HANDLER'
+  | 'FORBIDDEN_ORIGIN'
+  | 'INTERNAL';
 
 export class KioskError extends Error {
   readonly code: KioskErrorCode;

@@ -42,6 +42,8 @@ export const schemas = {
 
   'admin.login': z.object({ pin }).strict(),
   'admin.logout': z.object({ token: adminToken }).strict(),
+  /** Needs the current PIN as well as the session; ends the admin's other sessions. */
+  'admin.pin.change': z.object({ token: adminToken, currentPin: pin, newPin: pin }).strict(),
   'admin.employees.list': z.object({ token: adminToken, includeInactive: z.boolean().default(false) }).strict(),
   'admin.employees.create': z
     .object({
@@ -127,8 +129,10 @@ export interface Outputs {
   'clock.face': ClockResult;
   'clock.voice': ClockResult;
   'clock.pin': ClockResult;
-  'admin.login': { token: string; expiresAt: string };
+  /** pinIsDefault: the admin PIN is still the documented first-run default and should be changed. */
+  'admin.login': { token: string; expiresAt: string; pinIsDefault?: boolean };
   'admin.logout': { ok: true };
+  'admin.pin.change': { ok: true };
   'admin.employees.list': { employees: EmployeeSummary[] };
   'admin.employees.create': { employee: EmployeeSummary };
   'admin.employees.consent': { employee: EmployeeSummary };

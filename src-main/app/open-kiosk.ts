@@ -1,0 +1,157 @@
+/**
+ * Composition root shared by both transports: opens the store, loads the engines, fills the
+ * galleries from the stored templates and builds the services. The face engine is required
+ * (a missing or corrupt face model stops start-up with an error naming the file); the voice
+ * engine is optional: when its models are not installed the kiosk starts and reports voice as
+ * unavailable, but a voice model that is present and fails its checksum still stops start-up.
+ */
+import { join } from 'node:path';
+import { AdminAuth } from '../core/attendance/admin-auth.js';
+import { ClockService } from '../core/attendance/clock-service.js';
+import type { Biometric, FaceAnalyzer, ServiceContext, VoiceAnalyzer } from '../core/attendance/context.js';
+import { EnrollmentService } from '../core/attendance/enrollment-service.js';
+import { requireTimeZone, systemTimeZone } from '../core/attendance/local-day.js';
+import { ModalityGallery } from '../core/attendance/modality-gallery.js';
+import { PhraseIssuer } from '../core/attendance/phrases.js';
+import type { ScryptCost } from '../core/attendance/pin-hash.js';
+import { ReportService } from '../core/attendance/report-service.js';
+import { KIOSK_SETTINGS, SECURITY_SETTINGS, type KioskSettings, type SecuritySettings } from '../core/attendance/settings.js';
+import { isKioskError } from '../core/errors.js';
+import { FACE_MODEL_IDS, FaceEngine } from '../core/face/engine.js';
+import { createSimilarity } from '../core/match/energy.js';
+import { ModelRegistry } from '../core/runtime/model-registry.js';
+import { OnnxHost, type ExecutionProvider } from '../core/runtime/onnx-host.js';
+import { SettingsRepository } from '../core/store/settings-repository.js';
+import { openStore, type Store } from '../core/store/store.js';
+import type { TemplateCipher } from '../core/store/template-cipher.js';
+import { VOICE_ENCODER_ID, VOICE_VAD_ID, VoiceEngine } from '../core/voice/engine.js';
+import { silentLogger, type Logger } from './logger.js';
+
+export interface OpenKioskOptions {
+  readonly dbPath: string;
+  readonly cipher: TemplateCipher;
+  readonly modelsDir: string;
+  readonly migrationsDir?: string;
+  /** Written on every attendance event; e.g. the machine's host name. */
+  readonly kioskId: string;
+  /** IANA zone of the kiosk's calendar days; defaults to the system's. */
+  readonly timeZone?: string;
+  readonly now?: () => Date;
+  /** First-run admin PIN (e.g. from KIOSK_ADMIN_PIN); without it the documented default is set. */
+  readonly initialAdminPin?: string;
+  readonly scryptCost?: ScryptCost;
+  readonly providers?: readonly ExecutionProvider[];
+  readonly log?: Logger;
+}
+
+export interface KioskStatus {
+  ready: boolean;
+  kioskId: string;
+  models: { id: string; provider: string }[];
+  enrolled: number;
+}
+
+export interface Kiosk {
+  readonly context: ServiceContext;
+  readonly enrollment: EnrollmentService;
+  readonly clock: ClockService;
+  readonly reports: ReportService;
+  readonly auth: AdminAuth;
+  readonly settings: SettingsRepository<KioskSettings>;
+  readonly log: Logger;
+  status(): Promise<KioskStatus>;
+  close(): Promise<void>;
+}
+
+export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {
+  const log = options.log ?? silentLogger;
+  const now = options.now ?? (() => new Date());
+  const timeZone = requireTimeZone(options.timeZone ?? systemTimeZone());
+  const store = openStore(options.dbPath, {
+    cipher: options.cipher,
+    settings: KIOSK_SETTINGS,
+    now,
+    ...(options.migrationsDir === undefined ? {} : { migrationsDir: options.migrationsDir }),
+  });
+  const host = new OnnxHost({ providers: options.providers ?? ['cpu'] });
+  try {
+    const registry = await ModelRegistry.open(options.modelsDir);
+    const face = await loadFace(host, options.modelsDir, store);
+    const voice = await loadVoice(host, options.modelsDir, registry, store, log);
+    const context: ServiceContext = { store, face, voice, kioskId: options.kioskId, timeZone, now };
+    const auth = await AdminAuth.create(
+      {
+        settings: new SettingsRepository<SecuritySettings>(store.db, SECURITY_SETTINGS),
+        audit: store.audit,
+        now,
+        ...(options.scryptCost === undefined ? {} : { scryptCost: options.scryptCost }),
+      },
+      options.initialAdminPin,
+    );
+    const loaded = [...Object.values(FACE_MODEL_IDS), ...(voice === null ? [] : [VOICE_VAD_ID, VOICE_ENCODER_ID])];
+    log.info(`models: ${loaded.join(', ')}${voice === null ? ' (voice unavailable)' : ''}`);
+    return {
+      context,
+      enrollment: new EnrollmentService(context, options.scryptCost),
+      clock: new ClockService(context, new PhraseIssuer({ now }), options.scryptCost),
+      reports: new ReportService(context),
+      auth,
+      settings: store.settings,
+      log,
+      status: async () => ({
+        ready: true,
+        kioskId: options.kioskId,
+        models: await providers(host, registry, options.modelsDir, loaded),
+        enrolled: new Set([...face.gallery.employees(), ...(voice?.gallery.employees() ?? [])]).size,
+      }),
+      close: async () => {
+        store.close();
+        await host.release();
+      },
+    };
+  } catch (error) {
+    store.close();
+    await host.release();
+    throw error;
+  }
+}
+
+async function loadFace(host: OnnxHost, modelsDir: string, store: Store<KioskSettings>): Promise<Biometric<FaceAnalyzer>> {
+  const engine = await FaceEngine.create({ host, modelsDir });
+  // dlib descriptors are compared by raw euclidean distance (its 0.6 rule), as score 1 − distance.
+  const gallery = new ModalityGallery('face', engine.encoderModel, createSimilarity({ energy: 'euclidean' }), { kind: 'each' });
+  gallery.load(store.templates);
+  return { engine, model: engine.encoderModel, gallery };
+}
+
+async function loadVoice(
+  host: OnnxHost,
+  modelsDir: string,
+  registry: ModelRegistry,
+  store: Store<KioskSettings>,
+  log: Logger,
+): Promise<Biometric<VoiceAnalyzer> | null> {
+  let engine: VoiceEngine;
+  try {
+    engine = await VoiceEngine.create({ host, modelsDir });
+  } catch (error) {
+    if (isKioskError(error, 'MODEL_MISSING')) {
+      log.warn(`voice unavailable: ${error.message}`);
+      return null;
+    }
+    throw error;
+  }
+  const { id, sha256 } = registry.entry(VOICE_ENCODER_ID);
+  const model = { id, sha256 };
+  const gallery = new ModalityGallery('voice', model, createSimilarity({ energy: 'cosine' }), {
+    kind: 'mean',
+    combine: (vectors) => engine.enrollmentTemplate(vectors),
+  });
+  gallery.load(store.templates);
+  return { engine, model, gallery };
+}
+
+async function providers(host: OnnxHost, registry: ModelRegistry, modelsDir: string, ids: readonly string[]): Promise<{ id: string; provider: string }[]> {
+  const inUse = await host.providersInUse();
+  return ids.map((id) => ({ id, provider: inUse[join(modelsDir, registry.entry(id).file)] ?? 'cpu' }));
+}

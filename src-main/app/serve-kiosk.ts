@@ -1,0 +1,76 @@
+/**
+ * Server mode: the kiosk's services behind the 127.0.0.1 HTTP transport. Templates are sealed
+ * with a key file beside the database (created with mode 0600, refused if others can read it).
+ */
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_ADMIN_PIN } from '../core/attendance/admin-auth.js';
+import { KioskError } from '../core/errors.js';
+import { loadOrCreateKeyFile } from '../core/store/key-file.js';
+import { Aes256GcmCipher } from '../core/store/template-cipher.js';
+import { createDispatcher, createHandlers } from '../handlers/table.js';
+import { startHttpServer, type KioskHttpServer } from '../transport/http/server.js';
+import { consoleLogger, type Logger } from './logger.js';
+import { openKiosk, type Kiosk } from './open-kiosk.js';
+
+export const KEY_FILE_NAME = 'kiosk.key';
+
+export interface ServeConfig {
+  readonly dbPath: string;
+  readonly modelsDir: string;
+  readonly staticDir: string;
+  readonly port: number;
+  readonly kioskId: string;
+  readonly timeZone?: string;
+  readonly extraOrigins?: readonly string[];
+  /** First-run admin PIN; the documented default when absent. */
+  readonly initialAdminPin?: string;
+  readonly log?: Logger;
+}
+
+export interface RunningKiosk {
+  readonly kiosk: Kiosk;
+  readonly http: KioskHttpServer;
+  stop(): Promise<void>;
+}
+
+export async function startServe(config: ServeConfig): Promise<RunningKiosk> {
+  const log = config.log ?? consoleLogger;
+  const keyPath = join(dirname(resolve(config.dbPath)), KEY_FILE_NAME);
+  const kiosk = await openKiosk({
+    dbPath: config.dbPath,
+    cipher: new Aes256GcmCipher(loadOrCreateKeyFile(keyPath)),
+    modelsDir: config.modelsDir,
+    kioskId: config.kioskId,
+    log,
+    ...(config.timeZone === undefined ? {} : { timeZone: config.timeZone }),
+    ...(config.initialAdminPin === undefined ? {} : { initialAdminPin: config.initialAdminPin }),
+  });
+  let http: KioskHttpServer;
+  try {
+    http = await startHttpServer({
+      dispatch: createDispatcher(createHandlers(kiosk), log),
+      staticDir: config.staticDir,
+      port: config.port,
+      log,
+      ...(config.extraOrigins === undefined ? {} : { extraOrigins: config.extraOrigins }),
+    });
+  } catch (error) {
+    await kiosk.close();
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new KioskError('CONFLICT', `Port ${config.port} is already in use; choose another with --port.`, { port: config.port });
+    }
+    throw error;
+  }
+  if (kiosk.auth.pinIsDefault) {
+    log.warn(`the admin PIN is still the first-run default ${DEFAULT_ADMIN_PIN}: sign in to the admin area and change it (or start with KIOSK_ADMIN_PIN set on a new database)`);
+  }
+  return {
+    kiosk,
+    http,
+    stop: async () => {
+      await http.close();
+      await kiosk.close();
+    },
+  };
+}
+

@@ -1,0 +1,192 @@
+/**
+ * Clocking in and out: by face (a burst of camera frames), by voice (a freshly issued phrase)
+ * or by PIN. Recognition is an open-set decision with the threshold and margin of the
+ * modality from the settings; a stranger gets `not_recognised` and nothing is written.
+ *
+ * Recording a punch reads the employee's last event and appends the new one inside a single
+ * BEGIN IMMEDIATE transaction, so simultaneous clock-ins — from this process or another one
+ * on the same database — are serialised: none lost, none duplicated, directions consistent.
+ */
+import type { ClockResult, PunchEvent } from '../../handlers/contract.js';
+import { KioskError, isKioskError, type KioskErrorCode } from '../errors.js';
+import type { FaceAnalysis } from '../face/engine.js';
+import { decodeImage } from '../face/decode.js';
+import { decide } from '../match/decision.js';
+import type { AttendanceEvent } from '../store/attendance-repository.js';
+import type { Employee } from '../store/employee-repository.js';
+import { AttemptLimiter, MemoryLockStore } from './attempt-limiter.js';
+import { requireVoice, type ServiceContext } from './context.js';
+import { dayKey } from './local-day.js';
+import type { ModalityGallery } from './modality-gallery.js';
+import type { PhraseIssuer, PhraseLocale } from './phrases.js';
+import { DEFAULT_SCRYPT_COST, decoyHash, verifyPin, type ScryptCost } from './pin-hash.js';
+
+export interface FaceBoxes {
+  readonly width: number;
+  readonly height: number;
+  readonly faces: { x: number; y: number; width: number; height: number; score: number }[];
+}
+
+type Recognition =
+  | { readonly accepted: true; readonly employeeId: number; readonly score: number }
+  | { readonly accepted: false; readonly reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' };
+
+/** Frame failures that mean "this frame shows no usable face", as opposed to a broken request. */
+const FRAME_QUALITY_CODES: ReadonlySet<KioskErrorCode> = new Set([
+  'NO_FACE', 'MULTIPLE_FACES', 'FACE_TOO_SMALL', 'TOO_DARK', 'OVEREXPOSED', 'BLURRED', 'STRONG_POSE',
+  'CORRUPT_IMAGE', 'UNSUPPORTED_FORMAT', 'EMPTY_INPUT', 'BAD_FRAME',
+]);
+
+export class ClockService {
+  private readonly pinLimiter: AttemptLimiter;
+  private decoy: Promise<string> | undefined;
+
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly phrases: PhraseIssuer,
+    private readonly scryptCost: ScryptCost = DEFAULT_SCRYPT_COST,
+  ) {
+    this.pinLimiter = new AttemptLimiter(new MemoryLockStore(), context.now);
+  }
+
+  /** Face boxes for drawing (no identification, no quality gates). */
+  async detect(image: Uint8Array): Promise<FaceBoxes> {
+    const decoded = decodeImage(image);
+    const faces = await this.context.face.engine.detect(decoded);
+    return {
+      width: decoded.width,
+      height: decoded.height,
+      faces: faces.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score })),
+    };
+  }
+
+  /**
+   * Every frame of the burst is analysed; frames without a usable face are skipped, and the
+   * embeddings of the good ones are averaged before one decision, which steadies the score
+   * against a single blurred or half-turned frame. When no frame is usable, the most common
+   * frame problem is thrown (e.g. NO_FACE, BLURRED) so the screen can say what to change.
+   */
+  async clockFace(frames: readonly Uint8Array[]): Promise<ClockResult> {
+    const good = await this.analyseBurst(frames);
+    const { face } = this.context;
+    const probe = meanEmbedding(good.map((a) => a.embedding));
+    const recognition = this.recognise(face.gallery, probe, 'faceThreshold', 'faceMargin');
+    if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
+    return this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: face.model.id });
+  }
+
+  issuePhrase(locale: PhraseLocale): { phraseId: string; text: string } {
+    requireVoice(this.context.voice);
+    return this.phrases.issue(locale);
+  }
+
+  /** PHRASE_EXPIRED unless the phrase was issued recently and not used yet; it is used up either way. */
+  async clockVoice(phraseId: string, pcm: Float32Array, sampleRate: number): Promise<ClockResult> {
+    const voice = requireVoice(this.context.voice);
+    this.phrases.consume(phraseId);
+    const sample = await voice.engine.embedPcm(pcm, sampleRate);
+    const recognition = this.recognise(voice.gallery, sample.embedding, 'voiceThreshold', 'voiceMargin');
+    if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
+    return this.punch(recognition.employeeId, { modality: 'voice', score: recognition.score, modelId: voice.model.id });
+  }
+
+  /**
+   * PIN fallback. An unknown code, an inactive employee, an employee without a PIN and a wrong
+   * PIN all answer the same PIN_REJECTED after the same scrypt work, so codes cannot be probed;
+   * five failures on one code lock it for five minutes (LOCKED_OUT).
+   */
+  async clockPin(code: string, pin: string): Promise<ClockResult> {
+    const key = code.normalize('NFC').trim().toLowerCase();
+    this.pinLimiter.assertOpen(key, 'PIN clock-in for this code');
+    const employee = this.context.store.employees.findByCode(code);
+    const stored = employee?.active ? this.context.store.employees.getPinHash(employee.id) : null;
+    const ok = await verifyPin(pin, stored ?? (await this.decoyHash()));
+    if (!ok || employee === undefined || stored === null) {
+      this.pinLimiter.fail(key);
+      throw new KioskError('PIN_REJECTED', 'Employee code or PIN is wrong.');
+    }
+    this.pinLimiter.succeed(key);
+    return this.punch(employee.id, { modality: 'pin' });
+  }
+
+  private async analyseBurst(frames: readonly Uint8Array[]): Promise<FaceAnalysis[]> {
+    if (frames.length === 0) throw new KioskError('EMPTY_INPUT', 'No camera frames were sent.');
+    const good: FaceAnalysis[] = [];
+    const problems: KioskError[] = [];
+    // One frame at a time: the engine's sessions already use every core for one image.
+    for (const frame of frames) {
+      try {
+        good.push(await this.context.face.engine.analyzeBytes(frame, 'probe'));
+      } catch (error) {
+        if (!isKioskError(error) || !FRAME_QUALITY_CODES.has(error.code)) throw error;
+        problems.push(error);
+      }
+    }
+    if (good.length === 0) throw mostCommon(problems);
+    return good;
+  }
+
+  private recognise(
+    gallery: ModalityGallery,
+    probe: Float32Array,
+    thresholdKey: 'faceThreshold' | 'voiceThreshold',
+    marginKey: 'faceMargin' | 'voiceMargin',
+  ): Recognition {
+    if (gallery.employeeCount === 0) return { accepted: false, reason: 'no_enrolled_employees' };
+    const { settings } = this.context.store;
+    const decision = decide(gallery.search(probe, 2), { threshold: settings.get(thresholdKey), margin: settings.get(marginKey) });
+    return decision.accepted
+      ? { accepted: true, employeeId: decision.employeeId, score: decision.score }
+      : { accepted: false, reason: decision.reason };
+  }
+
+  /**
+   * In/out toggle per employee per local day (the day's first punch is 'in'); a punch within
+   * the debounce window of the previous one writes nothing and answers that previous event.
+   */
+  private punch(
+    employeeId: number,
+    how: { modality: 'face' | 'voice'; score: number; modelId: string } | { modality: 'pin' },
+  ): ClockResult {
+    const { store, timeZone, kioskId } = this.context;
+    return store.db.transaction((): ClockResult => {
+      const now = this.context.now();
+      const employee = store.employees.get(employeeId);
+      const last = store.attendance.lastForEmployee(employeeId);
+      const debounceMs = store.settings.get('debounceMinutes') * 60_000;
+      if (last !== undefined && now.getTime() - Date.parse(last.occurredAt) < debounceMs) {
+        return { outcome: 'debounced', event: toPunch(employee, last) };
+      }
+      const sameDay = last !== undefined && dayKey(last.occurredAt, timeZone) === dayKey(now, timeZone);
+      const direction = sameDay && last.direction === 'in' ? 'out' : 'in';
+      const event = store.attendance.append({ employeeId, direction, kioskId, occurredAt: now, ...how });
+      return { outcome: 'recorded', event: toPunch(employee, event) };
+    });
+  }
+
+  private decoyHash(): Promise<string> {
+    return (this.decoy ??= decoyHash(this.scryptCost));
+  }
+}
+
+function toPunch(employee: Employee, event: AttendanceEvent): PunchEvent {
+  return {
+    employee: { id: employee.id, code: employee.code, name: employee.name },
+    direction: event.direction,
+    modality: event.modality,
+    score: event.score,
+    at: event.occurredAt,
+  };
+}
+
+function meanEmbedding(embeddings: readonly Float32Array[]): Float32Array {
+  const mean = new Float32Array(embeddings[0]!.length);
+  for (const e of embeddings) for (let i = 0; i < mean.length; i++) mean[i]! += e[i]! / embeddings.length;
+  return mean;
+}
+
+function mostCommon(problems: readonly KioskError[]): KioskError {
+  const counts = new Map<KioskErrorCode, number>();
+  for (const p of problems) counts.set(p.code, (counts.get(p.code) ?? 0) + 1);
+  return problems.reduce((a, b) => ((counts.get(b.code) ?? 0) > (counts.get(a.code) ?? 0) ? b : a));
+}

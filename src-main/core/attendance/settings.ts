@@ -1,0 +1,54 @@
+/**
+ * The kiosk's settings: what an admin may read and change (`KIOSK_SETTINGS`), and the security
+ * state that must never leave the service (`SECURITY_SETTINGS`: the admin PIN hash and the
+ * lockout counters). Both live in the store's settings table under distinct keys, each behind
+ * its own SettingsRepository, so `admin.settings.get` cannot leak a hash. A setting is added
+ * only together with the code that honours it: the admin screen never shows a dead switch.
+ */
+import { z } from 'zod';
+import type { SettingsSpec } from '../store/settings-repository.js';
+
+export type KioskSettings = {
+  /**
+   * Face similarity (1 − euclidean distance of dlib descriptors) needed to accept. 0.45 is a
+   * distance of 0.55, a little stricter than dlib's 0.6 verification threshold because a kiosk
+   * searches every employee (open set), so each probe has many chances of a false match.
+   */
+  faceThreshold: number;
+  /** Best − second-best employee score below which a face match is refused as ambiguous. */
+  faceMargin: number;
+  /** Cosine similarity of voice embeddings needed to accept (provisional until calibrated). */
+  voiceThreshold: number;
+  voiceMargin: number;
+  /** A second punch by the same employee within this many minutes is ignored (nothing written). */
+  debounceMinutes: number;
+};
+
+const score = z.number().min(-1).max(1);
+const margin = z.number().min(0).max(1);
+
+export const KIOSK_SETTINGS: SettingsSpec<KioskSettings> = {
+  faceThreshold: { schema: score, default: 0.45 },
+  faceMargin: { schema: margin, default: 0.05 },
+  voiceThreshold: { schema: score, default: 0.7 },
+  voiceMargin: { schema: margin, default: 0.05 },
+  debounceMinutes: { schema: z.number().min(0).max(24 * 60), default: 1 },
+};
+
+export type SecuritySettings = {
+  /** scrypt hash string of the admin PIN (see pin-hash.ts); null until the first start sets it. */
+  'security.adminPinHash': string | null;
+  /** True while the PIN is still the first-run default, so the UI can ask for a new one. */
+  'security.adminPinIsDefault': boolean;
+  /** Consecutive failed admin logins since the last success or lockout. */
+  'security.adminFailures': number;
+  /** ISO time until which admin logins are refused, or null. */
+  'security.adminLockedUntil': string | null;
+};
+
+export const SECURITY_SETTINGS: SettingsSpec<SecuritySettings> = {
+  'security.adminPinHash': { schema: z.string().min(1).max(512).nullable(), default: null },
+  'security.adminPinIsDefault': { schema: z.boolean(), default: true },
+  'security.adminFailures': { schema: z.number().int().min(0), default: 0 },
+  'security.adminLockedUntil': { schema: z.iso.datetime().nullable(), default: null },
+};

@@ -1,0 +1,127 @@
+/**
+ * Voice enrollment and clock-in through the handler table with real GRID speech and the
+ * shipped voice models, and a kiosk that starts without the voice encoder. Scores are checked
+ * against a cosine computed here from the engine's own embeddings (the gallery's 'mean' rule
+ * re-done by hand), not against the encoder's accuracy, which test/voice and the eval report.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeWav } from '../../src-main/core/voice/pcm.js';
+import { data, hasData } from '../helpers/paths.js';
+import { adminToken, call, failure, hasModels, modelsDir, openTestKiosk, type TestKiosk } from './kiosk-fixture.js';
+
+const manifest = hasModels ? (JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')) as { models: Record<string, { file: string }> }) : { models: {} };
+const hasVoiceModels = ['voice-encoder', 'voice-vad-silero-v5'].every((id) => {
+  const entry = manifest.models[id];
+  return entry !== undefined && existsSync(join(modelsDir, entry.file));
+});
+const grid = (speaker: string, clip: string): string => data('av/grid', speaker, `${clip}.wav`);
+const hasGrid = hasData && existsSync(grid('s1', 'bbaf2n'));
+if (!hasVoiceModels) console.warn('[tests] voice models not installed: voice clock-in tests are skipped.');
+
+function pcmOf(path: string): { pcm: Float32Array; pcmBase64: string; sampleRate: number } {
+  const { samples, sampleRate } = decodeWav(new Uint8Array(readFileSync(path)));
+  return { pcm: samples, pcmBase64: Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64'), sampleRate };
+}
+
+const unit = (v: Float32Array): number[] => {
+  const n = Math.hypot(...v);
+  return Array.from(v, (x) => x / n);
+};
+
+describe.skipIf(!hasModels || !hasVoiceModels || !hasGrid)('voice enrollment and clock-in (GRID speech)', () => {
+  let t: TestKiosk;
+  let token: string;
+  let employeeId: number;
+  const enrollClips = ['bbaf2n', 'bgbn9s', 'lbaq5s'];
+
+  beforeAll(async () => {
+    t = await openTestKiosk();
+    token = await adminToken(t.dispatch);
+    employeeId = (await call(t.dispatch, 'admin.employees.create', { token, code: 'S1', name: '화자 일' })).employee.id;
+    await call(t.dispatch, 'admin.employees.consent', { token, employeeId, textVersion: 'v1' });
+  });
+  afterAll(() => t?.close());
+
+  it('enrolls three phrases, counting down the phrases still needed', async () => {
+    const needed: number[] = [];
+    for (const clip of enrollClips) {
+      const { pcmBase64, sampleRate } = pcmOf(grid('s1', clip));
+      const reply = await call(t.dispatch, 'admin.enroll.voice', { token, employeeId, pcmBase64, sampleRate });
+      expect(reply.speechSeconds).toBeGreaterThan(1);
+      needed.push(reply.phrasesNeeded);
+    }
+    expect(needed).toEqual([2, 1, 0]);
+    expect((await call(t.dispatch, 'kiosk.status', {})).models.map((m) => m.id)).toContain('voice-encoder');
+  });
+
+  it('clocks in with a fresh phrase; the score is the cosine to the mean of the enrolled phrases', async () => {
+    await call(t.dispatch, 'admin.settings.set', { token, settings: { voiceThreshold: -1, voiceMargin: 0 } });
+    const engine = t.kiosk.context.voice!.engine;
+    const enrolled = await Promise.all(enrollClips.map(async (clip) => unit((await engine.embedPcm(pcmOf(grid('s1', clip)).pcm, 16000)).embedding)));
+    const mean = enrolled[0]!.map((_, i) => enrolled.reduce((s, e) => s + e[i]!, 0));
+    const probe = pcmOf(grid('s1', 'lgif1s'));
+    const probeEmbedding = unit((await engine.embedPcm(probe.pcm, probe.sampleRate)).embedding);
+    const cosine = unit(Float32Array.from(mean)).reduce((s, x, i) => s + x * probeEmbedding[i]!, 0);
+
+    const { phraseId, text } = await call(t.dispatch, 'kiosk.phrase', { locale: 'en' });
+    expect(text.length).toBeGreaterThan(10);
+    const result = await call(t.dispatch, 'clock.voice', { phraseId, pcmBase64: probe.pcmBase64, sampleRate: probe.sampleRate });
+    expect(result.outcome).toBe('recorded');
+    if (result.outcome !== 'recorded') return;
+    expect(result.event).toMatchObject({ employee: { id: employeeId, name: '화자 일' }, direction: 'in', modality: 'voice' });
+    expect(result.event.score).toBeCloseTo(cosine, 4);
+    expect(t.kiosk.context.store.attendance.allForEmployee(employeeId)[0]?.modelId).toBe('voice-encoder');
+
+    const reused = await failure(t.dispatch, 'clock.voice', { phraseId, pcmBase64: probe.pcmBase64, sampleRate: probe.sampleRate });
+    expect(reused.code).toBe('PHRASE_EXPIRED');
+    const madeUp = await failure(t.dispatch, 'clock.voice', { phraseId: 'f'.repeat(32), pcmBase64: probe.pcmBase64, sampleRate: probe.sampleRate });
+    expect(madeUp.code).toBe('PHRASE_EXPIRED');
+  });
+
+  it('answers not_recognised below the threshold and writes nothing', async () => {
+    token = await adminToken(t.dispatch);
+    await call(t.dispatch, 'admin.settings.set', { token, settings: { voiceThreshold: 1, voiceMargin: 0 } });
+    const before = t.kiosk.context.store.attendance.allForEmployee(employeeId).length;
+    const other = pcmOf(grid('p03', 'brbk7n'));
+    const { phraseId } = await call(t.dispatch, 'kiosk.phrase', { locale: 'ko' });
+    const result = await call(t.dispatch, 'clock.voice', { phraseId, pcmBase64: other.pcmBase64, sampleRate: other.sampleRate });
+    expect(result).toEqual({ outcome: 'not_recognised', reason: 'below_threshold' });
+    expect(t.kiosk.context.store.attendance.allForEmployee(employeeId).length).toBe(before);
+  });
+});
+
+describe.skipIf(!hasModels)('a kiosk without the voice encoder', () => {
+  let t: TestKiosk;
+  let dir: string;
+
+  beforeAll(async () => {
+    // The real face models, listed by a manifest that has no voice encoder (as before it is trained).
+    dir = mkdtempSync(join(tmpdir(), 'kiosk-models-'));
+    const models = Object.fromEntries(Object.entries(manifest.models).filter(([id]) => id !== 'voice-encoder'));
+    for (const entry of Object.values(models)) symlinkSync(join(modelsDir, entry.file), join(dir, entry.file));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, models }));
+    t = await openTestKiosk({ modelsDir: dir });
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts, reports voice as unavailable and refuses voice handlers with a typed error', async () => {
+    const status = await call(t.dispatch, 'kiosk.status', {});
+    expect(status.ready).toBe(true);
+    expect(status.models.map((m) => m.id)).not.toContain('voice-encoder');
+    expect(status.models.map((m) => m.id)).toContain('face-encoder-dlib-resnet');
+    const token = await adminToken(t.dispatch);
+    const { employee } = await call(t.dispatch, 'admin.employees.create', { token, code: 'V1', name: 'Voice' });
+    await call(t.dispatch, 'admin.employees.consent', { token, employeeId: employee.id, textVersion: 'v1' });
+    const pcmBase64 = Buffer.from(new Float32Array(16000).buffer).toString('base64');
+    expect((await failure(t.dispatch, 'kiosk.phrase', {})).code).toBe('VOICE_UNAVAILABLE');
+    expect((await failure(t.dispatch, 'admin.enroll.voice', { token, employeeId: employee.id, pcmBase64, sampleRate: 16000 })).code).toBe('VOICE_UNAVAILABLE');
+    expect((await failure(t.dispatch, 'clock.voice', { phraseId: 'x', pcmBase64, sampleRate: 16000 })).code).toBe('VOICE_UNAVAILABLE');
+    expect(employee.voiceTemplates).toBe(0);
+  });
+});
