@@ -66,7 +66,12 @@ async function readAudio(path: string): Promise<Uint8Array> {
   }
 }
 
-export async function loadVoiceEmbedders(options: { modelsDir: string; cropSeconds: number | undefined }): Promise<VoiceEmbedders> {
+export async function loadVoiceEmbedders(options: {
+  modelsDir: string;
+  cropSeconds: number | undefined;
+  /** Overrides the kiosk's minimum-speech gate, for sets of very short phrases (single digits). */
+  minSpeechSeconds?: number | undefined;
+}): Promise<VoiceEmbedders> {
   const [voice, { OnnxHost }, { decodeWav }, { ModelRegistry }] = await importEngine(
     () =>
       Promise.all([
@@ -79,7 +84,8 @@ export async function loadVoiceEmbedders(options: { modelsDir: string; cropSecon
   );
   const host = new OnnxHost({ providers: ['cpu'] });
   // create() has checked the encoder file against this manifest entry's sha256.
-  const engine = await voice.VoiceEngine.create({ host, modelsDir: options.modelsDir });
+  const quality = options.minSpeechSeconds === undefined ? {} : { minSpeechSeconds: options.minSpeechSeconds };
+  const engine = await voice.VoiceEngine.create({ host, modelsDir: options.modelsDir, quality });
   const { id, sha256 } = (await ModelRegistry.open(options.modelsDir)).entry(voice.VOICE_ENCODER_ID);
   const crop = (cropSeconds: number | undefined) => (cropSeconds === undefined ? {} : { cropSeconds });
 

@@ -19,11 +19,16 @@ const line = (label: string, r: GalleryEvaluation): string =>
 export const evalVoiceCommand: Command = {
   name: 'eval voice',
   summary: 'evaluate the voice encoder against the mean-log-mel baseline on a gallery folder',
-  synopsis: ['eval voice --gallery <dir> [--enroll-count K] [--crop-seconds S] --json <out.json> [--roc <out.svg>]'],
+  synopsis: ['eval voice --gallery <dir> [--enroll-count K] [--crop-seconds S] [--min-speech-seconds S] --json <out.json> [--roc <out.svg>]'],
   options: {
     gallery: { type: 'string', value: '<dir>', description: 'one sub-folder per speaker with .wav files' },
     'enroll-count': { type: 'number', value: '<K>', description: 'first K files per speaker (by name) form the template (default 1)' },
     'crop-seconds': { type: 'number', value: '<S>', description: 'crop each probe to S seconds of speech' },
+    'min-speech-seconds': {
+      type: 'number',
+      value: '<S>',
+      description: "accept clips with at least S seconds of speech (default: the kiosk's gate, 1.0)",
+    },
     json: { type: 'string', value: '<out.json>', description: 'where to write the results (required)' },
     roc: { type: 'string', value: '<out.svg>', description: 'also write the ROC curves (encoder and baseline) as SVG' },
     'models-dir': { type: 'string', value: '<dir>', description: 'models folder with manifest.json (default: the repository\'s models/)' },
@@ -37,6 +42,10 @@ export const evalVoiceCommand: Command = {
     if (!Number.isInteger(enrollCount) || enrollCount < 1) throw new UsageError(`--enroll-count must be a positive integer, got ${enrollCount}`);
     const cropSeconds = numberOption(options, 'crop-seconds');
     if (cropSeconds !== undefined && !(cropSeconds > 0)) throw new UsageError(`--crop-seconds must be positive, got ${cropSeconds}`);
+    const minSpeechSeconds = numberOption(options, 'min-speech-seconds');
+    if (minSpeechSeconds !== undefined && !(minSpeechSeconds > 0)) {
+      throw new UsageError(`--min-speech-seconds must be positive, got ${minSpeechSeconds}`);
+    }
     const rocPath = stringOption(options, 'roc');
     const concurrency = numberOption(options, 'concurrency', 2);
     const modelsDir = resolve(stringOption(options, 'models-dir') ?? DEFAULT_MODELS_DIR);
@@ -44,7 +53,7 @@ export const evalVoiceCommand: Command = {
     const started = Date.now();
 
     const identities = await listGallery(resolve(galleryDir), { enrollCount, extensions: AUDIO_EXTENSIONS });
-    const voice = await loadVoiceEmbedders({ modelsDir, cropSeconds });
+    const voice = await loadVoiceEmbedders({ modelsDir, cropSeconds, minSpeechSeconds });
     try {
       const encoder = await evaluateGallery(identities, { ...voice.encoder, similarity: cosineSimilarity, concurrency, onProgress });
       const baseline = await evaluateGallery(identities, { ...voice.baseline, similarity: cosineSimilarity, concurrency, onProgress });
@@ -53,6 +62,7 @@ export const evalVoiceCommand: Command = {
         galleryDir: resolve(galleryDir),
         enrollCount,
         cropSeconds: cropSeconds ?? null,
+        minSpeechSeconds: minSpeechSeconds ?? null,
         model: voice.model,
         energy: 'cosine',
         ...withoutRoc(encoder),
