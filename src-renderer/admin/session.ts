@@ -1,8 +1,10 @@
 /**
  * The admin token lives in memory only (never storage), inside the functions made here.
  * Every admin call adds it; a reply saying the session is no longer valid ends the session.
+ * A call that changes who is enrolled is announced, whichever screen made it.
  */
 import { KioskApiError, call, type HandlerInput, type HandlerName, type Outputs } from '../lib/api.js';
+import { signalEnrollmentChange } from '../lib/enrollment.js';
 
 /** Handlers that take the admin token. */
 export type AdminHandler = {
@@ -20,10 +22,21 @@ export function endsSession(name: AdminHandler, err: unknown): boolean {
   return err instanceof KioskApiError && err.code === 'UNAUTHORIZED' && name !== 'admin.pin.change';
 }
 
+/** Admin calls after which an employee may have gained or lost every template. */
+const CHANGES_ENROLLMENT: ReadonlySet<AdminHandler> = new Set<AdminHandler>([
+  'admin.enroll.face',
+  'admin.enroll.voice',
+  'admin.employees.reenroll',
+  'admin.employees.deactivate',
+  'admin.employees.erase',
+]);
+
 export function adminCall(token: string, onSessionEnd: () => void): AdminCall {
   return async (name, input) => {
     try {
-      return await call(name, { ...input, token } as HandlerInput<typeof name>);
+      const reply = await call(name, { ...input, token } as HandlerInput<typeof name>);
+      if (CHANGES_ENROLLMENT.has(name)) signalEnrollmentChange();
+      return reply;
     } catch (err) {
       if (endsSession(name, err)) onSessionEnd();
       throw err;

@@ -3,5 +3,13 @@ import type { Outputs } from '../lib/api.js';
 export type ClockResult = Outputs['clock.face'];
 export type Modality = 'face' | 'voice' | 'pin';
 
-/** What the result card shows after an attempt: the service's decision, or why there was none. */
-export type Outcome = { kind: 'clock'; result: ClockResult; modality: Modality } | { kind: 'error'; message: string; modality: Modality };
+/**
+ * What the result card shows after an attempt: the service's decision, or the error that stopped
+ * it (kept as it came, so its words follow a language switch while the card is up).
+ */
+export type Outcome = { kind: 'clock'; result: ClockResult; modality: Modality } | { kind: 'error'; error: unknown; modality: Modality };
+
+/** A punch was written, or was already on record; anything else leaves the person other ways to try. */
+export function isSuccess(outcome: Outcome): boolean {
+  return outcome.kind === 'clock' && outcome.result.outcome !== 'not_recognised';
+}

@@ -59,6 +59,19 @@ export function errorText(t: Translate, err: unknown, contexts: readonly string[
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * Something a screen tells the user, kept untranslated (a message key with its blanks, or the
+ * error itself) and worded only when shown, so it follows a language switch.
+ */
+export type Notice = { key: MessageKey; params?: Params | undefined } | { error: unknown; contexts?: readonly string[] | undefined };
+
+export const say = (key: MessageKey, params?: Params): Notice => ({ key, params });
+export const failure = (error: unknown, contexts?: readonly string[]): Notice => ({ error, contexts });
+
+export function noticeText(t: Translate, notice: Notice): string {
+  return 'key' in notice ? t(notice.key, notice.params) : errorText(t, notice.error, notice.contexts);
+}
+
 function detailParams(details: Record<string, unknown> | undefined): Params {
   const params: Params = {};
   for (const [key, value] of Object.entries(details ?? {})) {

@@ -54,3 +54,40 @@ export function stubMediaDevices(getUserMedia: (constraints: MediaStreamConstrai
 export function removeMediaDevices(): void {
   Object.defineProperty(navigator, 'mediaDevices', { configurable: true, value: undefined });
 }
+
+/** A tiny JPEG-looking payload: the stubbed service never decodes it. */
+export const FAKE_JPEG_BASE64 = '/9j/4AAQSkZJRg==';
+
+type Shadowed = { target: object; key: string; original: PropertyDescriptor | undefined };
+let shadowed: Shadowed[] = [];
+
+function shadow(target: object, key: string, descriptor: PropertyDescriptor): void {
+  shadowed.push({ target, key, original: Object.getOwnPropertyDescriptor(target, key) });
+  Object.defineProperty(target, key, { configurable: true, ...descriptor });
+}
+
+/**
+ * A camera that delivers frames: getUserMedia gives a stream, the video reports a 640x480
+ * picture, and the canvas encodes to a fixed JPEG (happy-dom has neither video nor 2D canvas).
+ */
+export function stubCamera(): void {
+  // happy-dom's MediaStream has no getTracks; a stream without tracks stops as nothing.
+  stubMediaDevices(async () => Object.assign(new MediaStream(), { getTracks: () => [] }));
+  shadow(HTMLVideoElement.prototype, 'readyState', { get: () => 4 });
+  shadow(HTMLVideoElement.prototype, 'videoWidth', { get: () => 640 });
+  shadow(HTMLVideoElement.prototype, 'videoHeight', { get: () => 480 });
+  const noop = (): void => undefined;
+  const context = { drawImage: noop, clearRect: noop, beginPath: noop, roundRect: noop, stroke: noop };
+  shadow(HTMLCanvasElement.prototype, 'getContext', { value: () => ({ ...context }) });
+  shadow(HTMLCanvasElement.prototype, 'toDataURL', { value: () => `data:image/jpeg;base64,${FAKE_JPEG_BASE64}` });
+}
+
+/** Undoes stubCamera, putting back what each property was before. */
+export function removeCamera(): void {
+  for (const { target, key, original } of shadowed.reverse()) {
+    if (original) Object.defineProperty(target, key, original);
+    else delete (target as Record<string, unknown>)[key];
+  }
+  shadowed = [];
+  removeMediaDevices();
+}

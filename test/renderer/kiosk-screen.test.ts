@@ -1,0 +1,73 @@
+// @vitest-environment happy-dom
+/**
+ * The kiosk after a face attempt: one set of "Use voice / Use PIN" buttons, on the failure card
+ * when there is one (the e2e run found a second bar under it, cut off at 1366x800).
+ */
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src-main/handlers/contract.js';
+import KioskScreen from '../../src-renderer/kiosk/KioskScreen.svelte';
+import type { ClockResult } from '../../src-renderer/kiosk/outcome.js';
+import { locale } from '../../src-renderer/lib/i18n.js';
+import { callsTo, FAKE_JPEG_BASE64, fail, ok, removeBridge, removeCamera, stubBridge, stubCamera } from './bridge.js';
+
+/** One large face that holds still in the middle of a 480x360 detection frame. */
+const steadyFace = () => ok<'face.detect'>({ width: 480, height: 360, faces: [{ x: 160, y: 90, width: 160, height: 180, score: 0.95 }] });
+
+async function faceAttempt(clockFace: () => Reply<'clock.face'>) {
+  stubCamera();
+  const invoke = stubBridge({ 'face.detect': steadyFace, 'clock.face': clockFace });
+  render(KioskScreen);
+  const card = await screen.findByTestId('result-card', {}, { timeout: 5000 });
+  return { invoke, card };
+}
+
+const buttons = (name: string) => screen.queryAllByRole('button', { name });
+
+describe('kiosk screen after a face attempt', () => {
+  afterEach(() => {
+    removeBridge();
+    removeCamera();
+    locale.set('en');
+  });
+
+  it('offers voice and PIN once, on the card, when the face is not recognised', async () => {
+    const notRecognised: ClockResult = { outcome: 'not_recognised', reason: 'below_threshold' };
+    const { invoke, card } = await faceAttempt(() => ok<'clock.face'>(notRecognised));
+    expect(callsTo(invoke, 'clock.face')).toEqual([{ frames: Array(5).fill(FAKE_JPEG_BASE64) }]);
+    expect(within(card).getByText('Not recognised')).toBeTruthy();
+
+    for (const name of ['Use voice', 'Use PIN', 'Try again']) {
+      expect(buttons(name)).toHaveLength(1);
+      expect(card.contains(buttons(name)[0] ?? null)).toBe(true);
+    }
+    expect(screen.queryByRole('navigation', { name: 'Other ways to clock in' })).toBeNull();
+
+    await fireEvent.click(within(card).getByRole('button', { name: 'Use PIN' }));
+    expect(screen.getByRole('dialog', { name: 'Clock in with PIN' })).toBeTruthy();
+    expect(screen.queryByTestId('result-card')).toBeNull();
+  });
+
+  it('keeps one set on an error card too, and words the error in the current language', async () => {
+    const { card } = await faceAttempt(() => fail('MULTIPLE_FACES', 'more than one face in the frames'));
+    expect(within(card).getByText('More than one face — only one person in view, please.')).toBeTruthy();
+    expect(buttons('Use voice')).toHaveLength(1);
+    expect(buttons('Use PIN')).toHaveLength(1);
+
+    locale.set('ko');
+    await waitFor(() => expect(within(card).getByText('여러 얼굴이 보입니다. 한 사람만 화면에 있어야 합니다.')).toBeTruthy());
+    expect(buttons('음성으로 기록')).toHaveLength(1);
+    expect(buttons('PIN으로 기록')).toHaveLength(1);
+  });
+
+  it('shows the bar under a success card, which has no buttons of its own', async () => {
+    const at = new Date().toISOString();
+    const { card } = await faceAttempt(() =>
+      ok<'clock.face'>({ outcome: 'recorded', event: { employee: { id: 1, code: 'E1', name: '김민준' }, direction: 'in', modality: 'face', score: 0.8, at } }),
+    );
+    expect(within(card).queryAllByRole('button')).toHaveLength(0);
+    const bar = screen.getByRole('navigation', { name: 'Other ways to clock in' });
+    expect(buttons('Use voice')).toEqual([within(bar).getByRole('button', { name: 'Use voice' })]);
+    expect(buttons('Use PIN')).toEqual([within(bar).getByRole('button', { name: 'Use PIN' })]);
+  });
+});
