@@ -15,6 +15,7 @@ import { ModalityGallery } from '../core/attendance/modality-gallery.js';
 import { PhraseIssuer } from '../core/attendance/phrases.js';
 import type { ScryptCost } from '../core/attendance/pin-hash.js';
 import { ReportService } from '../core/attendance/report-service.js';
+import { scheduleRetention, sweepRetention } from '../core/privacy/retention.js';
 import { KIOSK_SETTINGS, SECURITY_SETTINGS, type KioskSettings, type SecuritySettings } from '../core/attendance/settings.js';
 import { isKioskError } from '../core/errors.js';
 import { FACE_MODEL_IDS, FaceEngine } from '../core/face/engine.js';
@@ -90,6 +91,8 @@ export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {
     );
     const loaded = [...Object.values(FACE_MODEL_IDS), ...(voice === null ? [] : [VOICE_VAD_ID, VOICE_ENCODER_ID])];
     log.info(`models: ${loaded.join(', ')}${voice === null ? ' (voice unavailable)' : ''}`);
+    // Erases the biometric data of employees deactivated longer than retentionDays: now, then daily.
+    const retention = scheduleRetention(() => sweepRetention(context), log);
     return {
       context,
       enrollment: new EnrollmentService(context, options.scryptCost),
@@ -105,6 +108,7 @@ export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {
         enrolled: new Set([...face.gallery.employees(), ...(voice?.gallery.employees() ?? [])]).size,
       }),
       close: async () => {
+        retention.stop();
         store.close();
         await host.release();
       },

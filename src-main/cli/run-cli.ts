@@ -6,6 +6,7 @@ import { isKioskError } from '../core/errors.js';
 import { UsageError, formatOptions, parseOptions } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { evalFaceCommand } from './eval-face.js';
+import { evalLivenessCommand } from './eval-liveness.js';
 import { evalVoiceCommand } from './eval-voice.js';
 import { serveCommand } from './serve.js';
 
@@ -13,7 +14,7 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-const COMMANDS: readonly Command[] = [evalFaceCommand, evalVoiceCommand, serveCommand];
+const COMMANDS: readonly Command[] = [evalFaceCommand, evalVoiceCommand, evalLivenessCommand, serveCommand];
 
 export function usage(): string {
   const lines = ['Usage: npm run kiosk -- <command> [options]', '', 'Commands:'];

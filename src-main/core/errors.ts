@@ -20,6 +20,9 @@ export type KioskErrorCode =
   | 'OVEREXPOSED'
   | 'BLURRED'
   | 'STRONG_POSE'
+  // face liveness (presentation-attack detection)
+  | 'LIVENESS_FAILED'
+  | 'CHALLENGE_EXPIRED'
   // voice quality gates
   | 'NO_SPEECH'
   | 'SPEECH_TOO_SHORT'

@@ -64,6 +64,8 @@ export const schemas = {
   'admin.employees.deactivate': z.object({ token: adminToken, employeeId: id }).strict(),
   /** Erases every biometric template of the employee; attendance history stays. */
   'admin.employees.erase': z.object({ token: adminToken, employeeId: id }).strict(),
+  /** Everything the kiosk holds about one employee, for their right of access (audit-logged). */
+  'admin.employees.export': z.object({ token: adminToken, employeeId: id }).strict(),
   'admin.settings.get': z.object({ token: adminToken }).strict(),
   'admin.settings.set': z.object({ token: adminToken, settings: z.record(z.string(), z.unknown()) }).strict(),
   'reports.timesheet': z
@@ -122,6 +124,51 @@ export interface TimesheetRow {
   hours: number;
 }
 
+/**
+ * One employee's own data (admin.employees.export). Biometric templates appear as metadata
+ * only: a vector is meaningful only to this kiosk's model, and a copy outside the encrypted
+ * store would be a portable biometric identifier (see docs/security.md).
+ */
+export interface EmployeeDataExport {
+  format: 'attendance-kiosk/employee-data/v1';
+  exportedAt: string;
+  kioskId: string;
+  employee: {
+    id: number;
+    code: string;
+    name: string;
+    department: string;
+    active: boolean;
+    createdAt: string;
+    deactivatedAt: string | null;
+    /** Whether a clock-in PIN is set (its scrypt hash is not exported). */
+    hasClockInPin: boolean;
+  };
+  consents: { textVersion: string; consentedAt: string; withdrawnAt: string | null }[];
+  attendance: {
+    direction: 'in' | 'out';
+    modality: 'face' | 'voice' | 'pin';
+    score: number | null;
+    modelId: string | null;
+    kioskId: string;
+    occurredAt: string;
+    recordedAt: string;
+  }[];
+  biometricTemplates: {
+    id: number;
+    modality: 'face' | 'voice';
+    modelId: string;
+    modelSha256: string;
+    dimensions: number;
+    quality: number;
+    createdAt: string;
+  }[];
+  /** Enrollment photos and phrases kept while storeRawCaptures was on: the person's own captures. */
+  rawCaptures: { id: number; kind: 'face-image' | 'voice-pcm'; mediaType: string; bytes: number; createdAt: string; contentBase64: string }[];
+  /** Audit-log entries about this employee (who did what, when). */
+  history: { at: string; actor: string; action: string; details: Record<string, unknown> }[];
+}
+
 export interface Outputs {
   'kiosk.status': { ready: boolean; kioskId: string; models: { id: string; provider: string }[]; enrolled: number };
   'kiosk.phrase': { phraseId: string; text: string };
@@ -141,6 +188,7 @@ export interface Outputs {
   'admin.employees.reenroll': { employee: EmployeeSummary };
   'admin.employees.deactivate': { employee: EmployeeSummary };
   'admin.employees.erase': { employee: EmployeeSummary; templatesErased: number };
+  'admin.employees.export': { filename: string; data: EmployeeDataExport };
   'admin.settings.get': { settings: Record<string, unknown> };
   'admin.settings.set': { settings: Record<string, unknown> };
   'reports.timesheet': { rows: TimesheetRow[] };

@@ -8,6 +8,7 @@
 import { isKioskError, KioskError } from '../core/errors.js';
 import type { Kiosk } from '../app/open-kiosk.js';
 import type { KioskSettings } from '../core/attendance/settings.js';
+import { exportEmployeeData } from '../core/privacy/employee-export.js';
 import type { Logger } from '../app/logger.js';
 import { schemas, type HandlerName, type Outputs, type Reply, type ValidInput } from './contract.js';
 import { decodeBase64, decodeFloat32 } from './payload.js';
@@ -56,6 +57,7 @@ export function createHandlers(kiosk: Kiosk): Handlers {
     'admin.employees.reenroll': ({ token, employeeId }) => ({ employee: enrollment.reenroll(actor(token), employeeId) }),
     'admin.employees.deactivate': ({ token, employeeId }) => ({ employee: enrollment.deactivate(actor(token), employeeId) }),
     'admin.employees.erase': ({ token, employeeId }) => enrollment.erase(actor(token), employeeId),
+    'admin.employees.export': ({ token, employeeId }) => exportEmployeeData(kiosk.context, actor(token), employeeId),
     'admin.settings.get': ({ token }) => {
       auth.authorize(token);
       return { settings: kiosk.settings.getAll() };

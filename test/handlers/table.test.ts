@@ -36,6 +36,7 @@ function validInputs(token: string): { [N in HandlerName]: Record<string, unknow
     'admin.employees.reenroll': { token, employeeId: 1 },
     'admin.employees.deactivate': { token, employeeId: 1 },
     'admin.employees.erase': { token, employeeId: 1 },
+    'admin.employees.export': { token, employeeId: 1 },
     'admin.settings.get': { token },
     'admin.settings.set': { token, settings: { debounceMinutes: 2 } },
     'reports.timesheet': { token, from: DAY, to: DAY, employeeId: 1 },

@@ -11,6 +11,9 @@ import type { ClockResult, PunchEvent } from '../../handlers/contract.js';
 import { KioskError, isKioskError, type KioskErrorCode } from '../errors.js';
 import type { FaceAnalysis } from '../face/engine.js';
 import { decodeImage } from '../face/decode.js';
+import type { Landmarks68 } from '../face/types.js';
+import { ChallengeIssuer, verifyChallenge, type ChallengeInstruction, type IssuedChallenge } from '../liveness/challenge.js';
+import { enforcePassiveLiveness } from '../liveness/passive.js';
 import { decide } from '../match/decision.js';
 import type { AttendanceEvent } from '../store/attendance-repository.js';
 import type { Employee } from '../store/employee-repository.js';
@@ -39,6 +42,7 @@ const FRAME_QUALITY_CODES: ReadonlySet<KioskErrorCode> = new Set([
 
 export class ClockService {
   private readonly pinLimiter: AttemptLimiter;
+  private readonly challenges: ChallengeIssuer;
   private decoy: Promise<string> | undefined;
 
   constructor(
@@ -47,6 +51,7 @@ export class ClockService {
     private readonly scryptCost: ScryptCost = DEFAULT_SCRYPT_COST,
   ) {
     this.pinLimiter = new AttemptLimiter(new MemoryLockStore(), context.now);
+    this.challenges = new ChallengeIssuer({ now: context.now });
   }
 
   /** Face boxes for drawing (no identification, no quality gates). */
@@ -65,14 +70,27 @@ export class ClockService {
    * embeddings of the good ones are averaged before one decision, which steadies the score
    * against a single blurred or half-turned frame. When no frame is usable, the most common
    * frame problem is thrown (e.g. NO_FACE, BLURRED) so the screen can say what to change.
+   * Before anyone is identified, the usable frames' landmarks must pass the liveness check the
+   * `livenessMode` setting asks for (LIVENESS_FAILED otherwise): 'passive' looks for motion no
+   * flat picture makes; 'challenge' checks the action of the challenge `challengeId` names.
    */
-  async clockFace(frames: readonly Uint8Array[]): Promise<ClockResult> {
+  async clockFace(frames: readonly Uint8Array[], challengeId?: string): Promise<ClockResult> {
+    const mode = this.context.store.settings.get('livenessMode');
+    const instruction = mode === 'challenge' ? this.consumeChallenge(challengeId) : undefined;
     const good = await this.analyseBurst(frames);
+    const landmarks = good.map((a) => a.landmarks);
+    if (mode === 'passive') enforcePassiveLiveness(landmarks);
+    if (instruction !== undefined) enforceChallenge(instruction, landmarks);
     const { face } = this.context;
     const probe = meanEmbedding(good.map((a) => a.embedding));
     const recognition = this.recognise(face.gallery, probe, 'faceThreshold', 'faceMargin');
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
     return this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: face.model.id });
+  }
+
+  /** A random action for challenge-mode clock-in; its frames must reach clockFace within its time limit. */
+  issueFaceChallenge(): IssuedChallenge {
+    return this.challenges.issue();
   }
 
   issuePhrase(locale: PhraseLocale): { phraseId: string; text: string } {
@@ -107,6 +125,15 @@ export class ClockService {
     }
     this.pinLimiter.succeed(key);
     return this.punch(employee.id, { modality: 'pin' });
+  }
+
+  private consumeChallenge(challengeId: string | undefined): ChallengeInstruction {
+    if (challengeId === undefined) {
+      throw new KioskError('LIVENESS_FAILED', 'This kiosk asks for an action before clocking in by face. Start again and follow the instruction.', {
+        reason: 'challenge_required',
+      });
+    }
+    return this.challenges.consume(challengeId);
   }
 
   private async analyseBurst(frames: readonly Uint8Array[]): Promise<FaceAnalysis[]> {
@@ -166,6 +193,17 @@ export class ClockService {
 
   private decoyHash(): Promise<string> {
     return (this.decoy ??= decoyHash(this.scryptCost));
+  }
+}
+
+function enforceChallenge(instruction: ChallengeInstruction, landmarks: readonly Landmarks68[]): void {
+  const result = verifyChallenge(instruction, landmarks);
+  if (!result.passed) {
+    throw new KioskError('LIVENESS_FAILED', 'The requested action was not seen. Start again and follow the instruction.', {
+      reason: result.reason,
+      instruction,
+      extent: result.extent,
+    });
   }
 }
 

@@ -1,12 +1,14 @@
 /**
  * Enrollment at the front desk: create the employee, record consent, then capture face shots
- * and voice phrases, each turned into a template at once (no photo or audio is kept). Also
+ * and voice phrases, each turned into a template at once (no photo or audio is kept, unless an
+ * admin turned the storeRawCaptures setting on: then it is kept sealed beside the template). Also
  * re-enroll, deactivate and erase. Every action is appended to the audit log under the
  * admin session's actor.
  */
 import type { EmployeeSummary } from '../../handlers/contract.js';
 import { KioskError } from '../errors.js';
 import type { FaceQuality } from '../face/quality.js';
+import { imageMediaType, pcmBytes, pcmMediaType } from '../privacy/raw-capture-repository.js';
 import type { Employee } from '../store/employee-repository.js';
 import { requireVoice, type ServiceContext } from './context.js';
 import { summarise } from './employee-summary.js';
@@ -95,7 +97,15 @@ export class EnrollmentService {
         vector: analysis.embedding,
         quality: analysis.detection.score,
       });
-      store.audit.append({ actor, action: 'employee.enroll.face', subject: subject(employeeId), details: { pose, templateId: added.id } });
+      const raw = store.settings.get('storeRawCaptures')
+        ? store.rawCaptures.add({ employeeId, kind: 'face-image', mediaType: imageMediaType(image), content: image })
+        : null;
+      store.audit.append({
+        actor,
+        action: 'employee.enroll.face',
+        subject: subject(employeeId),
+        details: { pose, templateId: added.id, ...(raw === null ? {} : { rawCaptureId: raw.id }) },
+      });
       return added;
     });
     face.gallery.add(employeeId, template.id, analysis.embedding);
@@ -122,11 +132,14 @@ export class EnrollmentService {
         vector: sample.embedding,
         quality: sample.speechSeconds,
       });
+      const raw = store.settings.get('storeRawCaptures')
+        ? store.rawCaptures.add({ employeeId, kind: 'voice-pcm', mediaType: pcmMediaType(sampleRate), content: pcmBytes(pcm) })
+        : null;
       store.audit.append({
         actor,
         action: 'employee.enroll.voice',
         subject: subject(employeeId),
-        details: { templateId: added.id, speechSeconds: round(sample.speechSeconds, 2) },
+        details: { templateId: added.id, speechSeconds: round(sample.speechSeconds, 2), ...(raw === null ? {} : { rawCaptureId: raw.id }) },
       });
       return added;
     });
@@ -145,7 +158,13 @@ export class EnrollmentService {
     const employee = store.employees.get(employeeId);
     store.db.transaction(() => {
       const removed = store.templates.deleteForEmployee(employee.id);
-      store.audit.append({ actor, action: 'employee.reenroll', subject: subject(employee.id), details: { templatesRemoved: removed } });
+      const rawRemoved = store.rawCaptures.deleteForEmployee(employee.id);
+      store.audit.append({
+        actor,
+        action: 'employee.reenroll',
+        subject: subject(employee.id),
+        details: { templatesRemoved: removed, rawCapturesRemoved: rawRemoved },
+      });
     });
     this.forget(employee.id);
     return summarise(this.context, employee);
@@ -167,16 +186,23 @@ export class EnrollmentService {
   }
 
   /**
-   * Erases every biometric template of the employee (all modalities and model versions) and
-   * withdraws the consent, so any new capture needs a new consent. Attendance history stays.
+   * Erases every biometric template (all modalities and model versions) and kept raw capture of
+   * the employee and withdraws the consent, so any new capture needs a new consent. Attendance
+   * history stays.
    */
   erase(actor: string, employeeId: number): { employee: EmployeeSummary; templatesErased: number } {
     const { store } = this.context;
     const employee = store.employees.get(employeeId);
     const templatesErased = store.db.transaction(() => {
       const erased = store.templates.deleteForEmployee(employee.id);
+      const rawErased = store.rawCaptures.deleteForEmployee(employee.id);
       store.consents.withdraw(employee.id);
-      store.audit.append({ actor, action: 'employee.erase', subject: subject(employee.id), details: { templatesErased: erased } });
+      store.audit.append({
+        actor,
+        action: 'employee.erase',
+        subject: subject(employee.id),
+        details: { templatesErased: erased, rawCapturesErased: rawErased },
+      });
       return erased;
     });
     this.forget(employee.id);

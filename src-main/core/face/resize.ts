@@ -44,36 +44,62 @@ export function squareResize(image: RgbImage, size: number, centered: boolean): 
   const { width, height, data } = image;
   const pad = squarePadding(width, height, centered);
   const out = new Float32Array(size * size * 3);
-  // tfjs: ratio = inputSize / outputSize, source = ratio * dst, floor/ceil clamped to the edge.
-  const ratio = pad.side / size;
-  const sample = (sy: number, sx: number, c: number): number => {
-    const y = sy - pad.top;
-    const x = sx - pad.left;
-    return y < 0 || y >= height || x < 0 || x >= width ? 0 : data[(y * width + x) * 3 + c]!;
-  };
+  // The taps depend on the row or the column alone, so they are computed once per axis
+  // rather than per pixel and channel (this runs on every camera frame).
+  const cols = resizeTaps(size, pad.side, pad.left, width);
+  const rows = resizeTaps(size, pad.side, pad.top, height);
+  const rowStride = width * 3;
   let o = 0;
   for (let r = 0; r < size; r++) {
-    const fy = ratio * r;
-    const y0 = Math.max(0, Math.floor(fy));
-    const dy = fy - y0;
-    const y1 = Math.min(pad.side - 1, Math.ceil(fy));
+    const y0 = rows.first[r]!;
+    const y1 = rows.second[r]!;
+    const dy = rows.weight[r]!;
     for (let col = 0; col < size; col++) {
-      const fx = ratio * col;
-      const x0 = Math.max(0, Math.floor(fx));
-      const dx = fx - x0;
-      const x1 = Math.min(pad.side - 1, Math.ceil(fx));
+      const x0 = cols.first[col]!;
+      const x1 = cols.second[col]!;
+      const dx = cols.weight[col]!;
+      // Byte offset of each corner, or -1 where it falls in the zero padding.
+      const tl = y0 < 0 || x0 < 0 ? -1 : y0 * rowStride + x0 * 3;
+      const tr = y0 < 0 || x1 < 0 ? -1 : y0 * rowStride + x1 * 3;
+      const bl = y1 < 0 || x0 < 0 ? -1 : y1 * rowStride + x0 * 3;
+      const br = y1 < 0 || x1 < 0 ? -1 : y1 * rowStride + x1 * 3;
       for (let c = 0; c < 3; c++) {
-        const tl = sample(y0, x0, c);
-        const tr = sample(y0, x1, c);
-        const bl = sample(y1, x0, c);
-        const br = sample(y1, x1, c);
-        const top = tl + (tr - tl) * dx;
-        const bottom = bl + (br - bl) * dx;
+        const vtl = tl < 0 ? 0 : data[tl + c]!;
+        const vtr = tr < 0 ? 0 : data[tr + c]!;
+        const vbl = bl < 0 ? 0 : data[bl + c]!;
+        const vbr = br < 0 ? 0 : data[br + c]!;
+        const top = vtl + (vtr - vtl) * dx;
+        const bottom = vbl + (vbr - vbl) * dx;
         out[o++] = top + (bottom - top) * dy;
       }
     }
   }
   return out;
+}
+
+/** Per output index along one axis: the two source pixels (image coordinates, -1 in the padding) and the weight of the second. */
+interface ResizeTaps {
+  readonly first: Int32Array;
+  readonly second: Int32Array;
+  readonly weight: Float64Array;
+}
+
+/**
+ * tfjs: ratio = inputSize / outputSize, source = ratio * dst, floor/ceil clamped to the
+ * padded square's edge; `before` padding pixels precede the image's `extent` pixels.
+ */
+function resizeTaps(size: number, side: number, before: number, extent: number): ResizeTaps {
+  const ratio = side / size;
+  const taps = { first: new Int32Array(size), second: new Int32Array(size), weight: new Float64Array(size) };
+  const inImage = (p: number): number => (p - before >= 0 && p - before < extent ? p - before : -1);
+  for (let i = 0; i < size; i++) {
+    const f = ratio * i;
+    const p0 = Math.max(0, Math.floor(f));
+    taps.first[i] = inImage(p0);
+    taps.second[i] = inImage(Math.min(side - 1, Math.ceil(f)));
+    taps.weight[i] = f - p0;
+  }
+  return taps;
 }
 
 /** A region cut out of an image, and where its top-left corner sits in that image. */

@@ -106,6 +106,14 @@ export class AuditLog {
     return rows.map((row) => ({ ...toEntryBody(row, JSON.parse(row.details) as AuditEntry['details']), prevHash: row.prev_hash, hash: row.hash }));
   }
 
+  /** Every entry about one subject (e.g. 'employee:42'), oldest first: for that person's data export. */
+  listForSubject(subject: string): AuditEntry[] {
+    const rows = this.db.connection
+      .prepare(`SELECT ${COLUMNS} FROM audit_log WHERE subject = ? ORDER BY id`)
+      .all(requireText('subject', subject, 256)) as AuditRow[];
+    return rows.map((row) => ({ ...toEntryBody(row, JSON.parse(row.details) as AuditEntry['details']), prevHash: row.prev_hash, hash: row.hash }));
+  }
+
   /** Walks the whole chain from the first entry. */
   verify(): AuditVerification {
     let expectedPrev = GENESIS_HASH;

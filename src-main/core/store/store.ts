@@ -2,6 +2,7 @@
  * One opened kiosk database with every repository wired to it. The template cipher is chosen
  * by the caller: the Electron app derives it from the OS keychain, server mode from a key file.
  */
+import { RawCaptureRepository } from '../privacy/raw-capture-repository.js';
 import { AttendanceRepository } from './attendance-repository.js';
 import { AuditLog } from './audit-log.js';
 import { ConsentRepository } from './consent-repository.js';
@@ -21,6 +22,8 @@ export interface Store<S extends Record<string, unknown>> {
   readonly employees: EmployeeRepository;
   readonly consents: ConsentRepository;
   readonly templates: TemplateRepository;
+  /** Raw enrollment captures, written only while the storeRawCaptures setting is on. */
+  readonly rawCaptures: RawCaptureRepository;
   readonly attendance: AttendanceRepository;
   readonly audit: AuditLog;
   readonly settings: SettingsRepository<S>;
@@ -34,6 +37,7 @@ export function openStore<S extends Record<string, unknown>>(path: string, optio
     employees: new EmployeeRepository(db),
     consents: new ConsentRepository(db),
     templates: new TemplateRepository(db, options.cipher),
+    rawCaptures: new RawCaptureRepository(db, options.cipher),
     attendance: new AttendanceRepository(db),
     audit: new AuditLog(db),
     settings: new SettingsRepository(db, options.settings),

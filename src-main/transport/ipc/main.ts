@@ -1,33 +1,25 @@
 /**
  * Electron entry point (package.json "main" → dist-main/transport/ipc/main.js). Opens the kiosk
  * with its template key in the OS keychain, serves the renderer from app://kiosk/, answers the
- * renderer only through the single 'kiosk:invoke' channel, and applies window-config.ts's
- * hardening: sandboxed, context-isolated renderers without Node, a strict CSP, no navigation or
- * new windows, and camera/microphone granted only to the app's own origin.
+ * renderer only through the single 'kiosk:invoke' channel (invoke-listener.ts), and applies
+ * window-config.ts's and hardening.ts's policy: sandboxed, context-isolated renderers without
+ * Node, a strict CSP, no network requests, no navigation or new windows, and camera/microphone
+ * granted only to the app's own origin.
  */
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { consoleLogger } from '../../app/logger.js';
 import { openKiosk, type Kiosk } from '../../app/open-kiosk.js';
 import { Aes256GcmCipher } from '../../core/store/template-cipher.js';
 import { createDispatcher, createHandlers } from '../../handlers/table.js';
-import { CSP_HEADER } from '../csp.js';
 import { appPaths } from './app-paths.js';
 import { serveAppRequest } from './app-protocol.js';
+import { applySessionPolicy, hardenWebContents } from './hardening.js';
+import { createInvokeListener } from './invoke-listener.js';
 import { loadOrCreateKeychainKey } from './keychain-key.js';
-import {
-  APP_ENTRY_URL,
-  APP_SCHEME,
-  APP_SCHEME_PRIVILEGES,
-  INVOKE_CHANNEL,
-  WINDOW_OPEN_RESPONSE,
-  isAppUrl,
-  isNavigationAllowed,
-  isPermissionAllowed,
-  windowOptions,
-} from './window-config.js';
+import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, INVOKE_CHANNEL, windowOptions } from './window-config.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -35,7 +27,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.enableSandbox();
 
-app.on('web-contents-created', (_event, contents) => harden(contents));
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 app.on('window-all-closed', () => app.quit());
 
 start().catch((error: unknown) => {
@@ -70,39 +62,13 @@ async function start(): Promise<void> {
   closeOnQuit(kiosk);
   const dispatch = createDispatcher(createHandlers(kiosk), consoleLogger);
 
-  const ses = session.defaultSession;
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, paths.rendererDir));
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP_HEADER] } });
-  });
-  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-    callback(isPermissionAllowed(permission, details.requestingUrl, mediaTypes));
-  });
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
-
-  ipcMain.handle(INVOKE_CHANNEL, (event, name: unknown, input: unknown) => {
-    // Only the app's own page may call the handlers (not an iframe or a page navigated elsewhere).
-    if (!isAppUrl(event.senderFrame?.url ?? '')) {
-      return { ok: false, error: { code: 'FORBIDDEN_ORIGIN', message: 'Calls are accepted from the kiosk page only.' } };
-    }
-    return dispatch(String(name), input);
-  });
+  applySessionPolicy(session.defaultSession);
+  ipcMain.handle(INVOKE_CHANNEL, createInvokeListener(dispatch));
 
   const window = new BrowserWindow(windowOptions(join(here, 'preload.cjs')));
   window.once('ready-to-show', () => window.show());
   await window.loadURL(APP_ENTRY_URL);
-}
-
-function harden(contents: WebContents): void {
-  contents.on('will-navigate', (event, url) => {
-    if (!isNavigationAllowed(url)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!isNavigationAllowed(url)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => WINDOW_OPEN_RESPONSE);
 }
 
 /** Quitting waits for the database to close, so the last clock-in is never cut off. */

@@ -1,0 +1,87 @@
+/**
+ * Scalar signals read from the 68 iBUG landmarks for the liveness checks. Both are ratios of
+ * distances measured along the face, so a flat picture tilted, turned or moved in front of the
+ * camera (an affine or nearly affine change of every point) leaves them nearly unchanged (a
+ * point on a line stays on it; lengths along one direction scale alike), while a real head
+ * turning or real lids closing change them a lot.
+ */
+import { KioskError } from '../errors.js';
+import type { Landmarks68, Point } from '../face/types.js';
+
+/** Distance between the eye centres (points 36-41 and 42-47), pixels. */
+export function interOcular(landmarks: Landmarks68): number {
+  const left = centroid(landmarks, 36, 42);
+  const right = centroid(landmarks, 42, 48);
+  return Math.hypot(right.x - left.x, right.y - left.y);
+}
+
+/**
+ * Sideways offset of the nose tip (30) from the line through the eyes' midpoint and the
+ * mouth's midpoint (48, 54), in inter-ocular distances. Positive when the nose points to the
+ * image's right: with the camera's unmirrored frames, the person turning to *their* left. The
+ * nose stands ~0.4 eye spacings in front of that line, so a turn by θ moves it by about 0.4·sin θ;
+ * a flat picture's nose stays on its line however the picture is turned.
+ */
+export function noseOffset(landmarks: Landmarks68): number {
+  assertLandmarks(landmarks);
+  const eyes = midpoint(centroid(landmarks, 36, 42), centroid(landmarks, 42, 48));
+  const mouth = midpoint(landmarks[48]!, landmarks[54]!);
+  const nose = landmarks[30]!;
+  const axis = { x: mouth.x - eyes.x, y: mouth.y - eyes.y };
+  const length = Math.hypot(axis.x, axis.y);
+  const spacing = interOcular(landmarks);
+  if (!(length > 0) || !(spacing > 0)) throw new KioskError('INVALID_INPUT', 'Landmarks are degenerate: eyes and mouth coincide');
+  // Signed distance of the nose from the eye-mouth line; image x grows right, y grows down.
+  const cross = (axis.x * (nose.y - eyes.y) - axis.y * (nose.x - eyes.x)) / length;
+  return -cross / spacing;
+}
+
+/**
+ * Eye aspect ratio (Soukupová & Čech 2016) averaged over both eyes: lid-to-lid height over eye
+ * width. About 0.25-0.35 for an open eye, near 0.1 or below for a closed one.
+ */
+export function eyeOpenness(landmarks: Landmarks68): number {
+  assertLandmarks(landmarks);
+  const ratio = (p: number): number => {
+    const d = (a: number, b: number): number => Math.hypot(landmarks[p + a]!.x - landmarks[p + b]!.x, landmarks[p + a]!.y - landmarks[p + b]!.y);
+    const width = d(0, 3);
+    return width > 0 ? (d(1, 5) + d(2, 4)) / (2 * width) : 0;
+  };
+  return (ratio(36) + ratio(42)) / 2;
+}
+
+/**
+ * The deepest dip of the openness below the open eyes on both sides of it: 1 − closed / min(open
+ * before, open after). Eyes that close and stay closed, or open from closed, are no blink.
+ */
+export function blinkDepth(openness: readonly number[]): number {
+  let deepest = 0;
+  for (let j = 1; j < openness.length - 1; j++) {
+    const before = Math.max(...openness.slice(0, j));
+    const after = Math.max(...openness.slice(j + 1));
+    const open = Math.min(before, after);
+    if (open > 0) deepest = Math.max(deepest, 1 - openness[j]! / open);
+  }
+  return deepest;
+}
+
+export function assertLandmarks(landmarks: unknown): asserts landmarks is Landmarks68 {
+  if (!Array.isArray(landmarks) || landmarks.length !== 68 || !landmarks.every(isFinitePoint)) {
+    throw new KioskError('INVALID_INPUT', 'Liveness needs 68 finite landmarks per frame');
+  }
+}
+
+function isFinitePoint(p: unknown): p is Point {
+  return typeof p === 'object' && p !== null && Number.isFinite((p as Point).x) && Number.isFinite((p as Point).y);
+}
+
+function centroid(points: Landmarks68, from: number, to: number): Point {
+  let x = 0, y = 0;
+  for (let i = from; i < to; i++) {
+    x += points[i]!.x;
+    y += points[i]!.y;
+  }
+  return { x: x / (to - from), y: y / (to - from) };
+}
+
+const midpoint = (a: Point, b: Point): Point => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
