@@ -33,6 +33,16 @@ const config: Configuration = {
   asarUnpack: ['node_modules/better-sqlite3/**', 'node_modules/onnxruntime-node/**'],
   // better-sqlite3 is rebuilt for Electron's ABI by `npm start` / electron-builder itself.
   npmRebuild: true,
+  // Close Electron's debugging and run-as-Node doors in the shipped binary: the kiosk holds biometric data.
+  electronFuses: {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  },
   linux: {
     target: ['AppImage', 'deb'],
     category: 'Office',
