@@ -21,7 +21,7 @@ import { isKioskError } from '../core/errors.js';
 import { FACE_MODEL_IDS, FaceEngine } from '../core/face/engine.js';
 import { createSimilarity } from '../core/match/energy.js';
 import { ModelRegistry } from '../core/runtime/model-registry.js';
-import { OnnxHost, type ExecutionProvider } from '../core/runtime/onnx-host.js';
+import { OnnxHost, parseProviders, type ExecutionProvider } from '../core/runtime/onnx-host.js';
 import { SettingsRepository } from '../core/store/settings-repository.js';
 import { openStore, type Store } from '../core/store/store.js';
 import type { TemplateCipher } from '../core/store/template-cipher.js';
@@ -74,7 +74,7 @@ export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {
     now,
     ...(options.migrationsDir === undefined ? {} : { migrationsDir: options.migrationsDir }),
   });
-  const host = new OnnxHost({ providers: options.providers ?? ['cpu'] });
+  const host = new OnnxHost({ providers: options.providers ?? parseProviders(process.env.KIOSK_PROVIDERS) });
   try {
     const registry = await ModelRegistry.open(options.modelsDir);
     const face = await loadFace(host, options.modelsDir, store);

@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../models/build/onnx/graph-builder.js';
 import { KioskError } from '../../src-main/core/errors.js';
-import { OnnxHost } from '../../src-main/core/runtime/onnx-host.js';
+import { OnnxHost, parseProviders } from '../../src-main/core/runtime/onnx-host.js';
 
 function writeDoublingModel(): string {
   const g = new GraphBuilder('double');
@@ -54,5 +54,28 @@ describe('OnnxHost', () => {
     writeFileSync(path, Buffer.from('this is not an onnx model'));
     const error = await new OnnxHost().load(path).catch((e: unknown) => e);
     expect((error as KioskError).code).toBe('RUNTIME_ERROR');
+  });
+});
+
+describe('parseProviders', () => {
+  it('reads a comma-separated preference list in order, case-insensitively', () => {
+    expect(parseProviders(' CUDA , cpu')).toEqual(['cuda', 'cpu']);
+  });
+
+  it('means CPU only when nothing is configured', () => {
+    expect(parseProviders(undefined)).toEqual(['cpu']);
+    expect(parseProviders('')).toEqual(['cpu']);
+  });
+
+  it('refuses an unknown provider with a typed error that lists the known ones', () => {
+    const error = (() => {
+      try {
+        parseProviders('cuda,tensorrt');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect((error as KioskError).code).toBe('INVALID_INPUT');
+    expect((error as KioskError).message).toContain('tensorrt');
   });
 });

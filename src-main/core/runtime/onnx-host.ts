@@ -10,6 +10,18 @@ import { KioskError } from '../errors.js';
 
 export type ExecutionProvider = 'cuda' | 'dml' | 'coreml' | 'webgpu' | 'cpu';
 
+const KNOWN_PROVIDERS: readonly ExecutionProvider[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'];
+
+/** Parses a preference list such as "cuda,cpu" (the KIOSK_PROVIDERS setting); empty means CPU only. */
+export function parseProviders(text: string | undefined): ExecutionProvider[] {
+  const names = (text ?? '').split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  const unknown = names.filter((n) => !KNOWN_PROVIDERS.includes(n as ExecutionProvider));
+  if (unknown.length > 0) {
+    throw new KioskError('INVALID_INPUT', `Unknown execution provider(s): ${unknown.join(', ')}. Known: ${KNOWN_PROVIDERS.join(', ')}.`);
+  }
+  return names.length === 0 ? ['cpu'] : (names as ExecutionProvider[]);
+}
+
 export interface RuntimeOptions {
   /** Tried in order; 'cpu' is always appended as the last resort. */
   readonly providers?: readonly ExecutionProvider[];
