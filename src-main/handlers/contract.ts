@@ -127,7 +127,7 @@ export interface TimesheetRow {
 /**
  * One employee's own data (admin.employees.export). Biometric templates appear as metadata
  * only: a vector is meaningful only to this kiosk's model, and a copy outside the encrypted
- * store would be a portable biometric identifier (see docs/security.md).
+ * store would be a portable biometric identifier (see README, "Security and privacy").
  */
 export interface EmployeeDataExport {
   format: 'attendance-kiosk/employee-data/v1';
