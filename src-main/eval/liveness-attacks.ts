@@ -202,7 +202,7 @@ function invert3(m: readonly number[]): number[] {
 }
 
 /** Deterministic uniform [0, 1) numbers (mulberry32). */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -192,6 +192,8 @@ const en = {
   'reports.badRange': 'The start date must not be after the end date.',
 
   'error.NO_FACE': 'No face found — look at the camera.',
+  'error.LIVENESS_FAILED': 'This looks like a picture, not a live face — look at the camera, blink and try again.',
+  'error.CHALLENGE_EXPIRED': 'That instruction has expired — try again.',
   'error.MULTIPLE_FACES': 'More than one face — only one person in view, please.',
   'error.FACE_TOO_SMALL': 'Face too small — step closer to the camera.',
   'error.TOO_DARK': 'Too dark — add light in front of the face.',
@@ -411,6 +413,8 @@ const ko: Record<MessageKey, string> = {
   'reports.badRange': '시작일이 종료일보다 늦을 수 없습니다.',
 
   'error.NO_FACE': '얼굴이 보이지 않습니다. 카메라를 바라봐 주세요.',
+  'error.LIVENESS_FAILED': '실제 얼굴이 아닌 사진으로 보입니다. 카메라를 보고 눈을 깜박인 뒤 다시 시도해 주세요.',
+  'error.CHALLENGE_EXPIRED': '안내 시간이 지났습니다. 다시 시도해 주세요.',
   'error.MULTIPLE_FACES': '여러 얼굴이 보입니다. 한 사람만 화면에 있어야 합니다.',
   'error.FACE_TOO_SMALL': '얼굴이 너무 작습니다. 카메라에 더 가까이 와 주세요.',
   'error.TOO_DARK': '너무 어둡습니다. 얼굴 쪽을 밝게 해 주세요.',

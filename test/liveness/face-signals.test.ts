@@ -67,4 +67,9 @@ describe('blinkDepth', () => {
     expect(blinkDepth([0.3, 0.3, 0.3])).toBe(0);
     expect(blinkDepth([0.3, 0.1])).toBe(0);
   });
+
+  it('skips frames whose openness is undefined (NaN from a degenerate eye)', () => {
+    expect(blinkDepth([0.3, Number.NaN, 0.3])).toBe(0);
+    expect(blinkDepth([0.3, Number.NaN, 0.1, 0.3])).toBeCloseTo(1 - 0.1 / 0.3, 10);
+  });
 });

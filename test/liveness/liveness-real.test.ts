@@ -61,8 +61,10 @@ describe.skipIf(!ready)('passive liveness on real clips and attacks made from re
     }
   }, 300_000);
 
-  it('makes the face clock-in refuse a picture with LIVENESS_FAILED before identifying anyone, by default', async () => {
-    expect(t.kiosk.settings.get('livenessMode')).toBe('passive');
+  it('makes the face clock-in refuse a picture with LIVENESS_FAILED before identifying anyone, once an admin turns passive liveness on', async () => {
+    t.kiosk.settings.reset('livenessMode');
+    expect(t.kiosk.settings.get('livenessMode')).toBe('off');
+    t.kiosk.settings.set('livenessMode', 'passive');
     const frozen = base64(await attacks.find((p) => p.kind === 'frozen-frames')!.frames());
     const refused = await failure(t.dispatch, 'clock.face', { frames: frozen });
     expect(refused).toMatchObject({ code: 'LIVENESS_FAILED', details: { reason: 'no_motion' } });

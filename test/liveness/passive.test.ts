@@ -55,6 +55,14 @@ describe('assessPassiveLiveness', () => {
     expect(assessPassiveLiveness([])).toMatchObject({ live: false, reason: 'too_few_frames', measures: { frames: 0 } });
   });
 
+  it('fails closed on degenerate landmarks (every point in one place) instead of computing NaN', () => {
+    const collapsed = head().map(() => ({ x: 50, y: 50 }));
+    // Between a collapsed frame and a face every landmark "moves" a lot; that must not count as life.
+    const result = assessPassiveLiveness([collapsed, head(), collapsed, head()]);
+    expect(result.live).toBe(false);
+    expect(Object.values(result.measures).every(Number.isFinite)).toBe(true);
+  });
+
   it('answers INVALID_INPUT for frames that are not 68 finite points', () => {
     const short = head().slice(0, 67);
     expect(() => assessPassiveLiveness([head(), short, head()])).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));

@@ -2,9 +2,10 @@
  * Challenge-response liveness: the kiosk asks for one random action (turn the head left, turn
  * it right, blink) and checks from the landmarks of the frames sent back that it happened,
  * within a time limit. A photo cannot blink, and turning or tilting a flat picture does not
- * move its nose off the eye-mouth line (see face-signals.ts), so neither passes; a replayed
- * video passes only if it happens to show the action that was drawn (1 in 3), so the
- * challenge adds to the passive check rather than replacing it.
+ * move its nose off the eye-mouth line (see face-signals.ts), so neither passes. A replayed
+ * video passes only when it happens to show the drawn action within the time limit. In
+ * challenge mode this check replaces the passive one: a head turn or a blink is itself motion
+ * no flat picture makes.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { KioskError } from '../errors.js';

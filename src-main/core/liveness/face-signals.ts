@@ -38,14 +38,15 @@ export function noseOffset(landmarks: Landmarks68): number {
 
 /**
  * Eye aspect ratio (Soukupová & Čech 2016) averaged over both eyes: lid-to-lid height over eye
- * width. About 0.25-0.35 for an open eye, near 0.1 or below for a closed one.
+ * width. About 0.25-0.35 for an open eye, near 0.1 or below for a closed one; NaN when an eye
+ * has no width (degenerate landmarks), which blinkDepth skips.
  */
 export function eyeOpenness(landmarks: Landmarks68): number {
   assertLandmarks(landmarks);
   const ratio = (p: number): number => {
     const d = (a: number, b: number): number => Math.hypot(landmarks[p + a]!.x - landmarks[p + b]!.x, landmarks[p + a]!.y - landmarks[p + b]!.y);
     const width = d(0, 3);
-    return width > 0 ? (d(1, 5) + d(2, 4)) / (2 * width) : 0;
+    return width > 0 ? (d(1, 5) + d(2, 4)) / (2 * width) : Number.NaN;
   };
   return (ratio(36) + ratio(42)) / 2;
 }
@@ -55,12 +56,11 @@ export function eyeOpenness(landmarks: Landmarks68): number {
  * before, open after). Eyes that close and stay closed, or open from closed, are no blink.
  */
 export function blinkDepth(openness: readonly number[]): number {
+  const values = openness.filter(Number.isFinite);
   let deepest = 0;
-  for (let j = 1; j < openness.length - 1; j++) {
-    const before = Math.max(...openness.slice(0, j));
-    const after = Math.max(...openness.slice(j + 1));
-    const open = Math.min(before, after);
-    if (open > 0) deepest = Math.max(deepest, 1 - openness[j]! / open);
+  for (let j = 1; j < values.length - 1; j++) {
+    const open = Math.min(Math.max(...values.slice(0, j)), Math.max(...values.slice(j + 1)));
+    if (open > 0) deepest = Math.max(deepest, 1 - values[j]! / open);
   }
   return deepest;
 }

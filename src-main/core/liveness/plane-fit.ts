@@ -44,16 +44,6 @@ export function fitHomography(from: readonly Point[], to: readonly Point[]): Hom
   return full.map((v) => v / scale) as unknown as Homography;
 }
 
-/** Distance in pixels between each `to[i]` and where the best homography puts `from[i]`; undefined when no homography fits. */
-export function planeResiduals(from: readonly Point[], to: readonly Point[]): number[] | undefined {
-  const h = fitHomography(from, to);
-  if (h === undefined) return undefined;
-  return from.map((p, i) => {
-    const q = applyHomography(h, p);
-    return Math.hypot(q.x - to[i]!.x, q.y - to[i]!.y);
-  });
-}
-
 interface Normaliser {
   readonly matrix: number[];
   readonly inverse: number[];
