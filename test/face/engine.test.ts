@@ -75,6 +75,16 @@ describe.skipIf(!hasData)('face engine on real photos (shared data)', () => {
     const b = await engine.embedImageFile(data('faces/orl/s1/2.pgm'), 'evaluate');
     const other = await engine.embedImageFile(data('faces/orl/s2/1.pgm'), 'evaluate');
     expect(distance(a.embedding, b.embedding)).toBeLessThan(distance(a.embedding, other.embedding));
+    // Found on a framed copy, reported in the photo's own pixels: the face fills the 92x112 frame.
+    const centreX = a.detection.box.x + a.detection.box.width / 2;
+    const centreY = a.detection.box.y + a.detection.box.height / 2;
+    expect(centreX).toBeGreaterThan(20);
+    expect(centreX).toBeLessThan(72);
+    expect(centreY).toBeGreaterThan(20);
+    expect(centreY).toBeLessThan(92);
+    const noseTip = a.landmarks[30]!;
+    expect(noseTip.x).toBeGreaterThan(0);
+    expect(noseTip.x).toBeLessThan(92);
   });
 });
 

@@ -14,7 +14,7 @@ import { FaceDetector } from './detector.js';
 import { FaceEncoder } from './encoder.js';
 import { flipHorizontal } from './flip.js';
 import { LandmarkDetector } from './landmarker.js';
-import { padWithBorderColour } from './pad.js';
+import { padWithBorderColour, type PaddedImage } from './pad.js';
 import { assessQuality, enforceQuality, DEFAULT_QUALITY_THRESHOLDS, type FaceQuality, type QualityThresholds } from './quality.js';
 import type { AlignedFace, Detection, Embedding, Landmarks68, RgbImage } from './types.js';
 
@@ -80,14 +80,23 @@ export class FaceEngine {
     return this.detector.detect(image, { minScore: this.options.minDetectionScore ?? 0.5 });
   }
 
+  /** Detection and landmarks are returned in `input`'s pixels, even when the face was found on a framed copy. */
   async analyze(input: RgbImage, mode: FaceMode): Promise<FaceAnalysis> {
-    const { image, detection } = await this.findFace(input, mode);
+    const { image, detection, offsetX, offsetY } = await this.findFace(input, mode);
     const landmarks = await this.landmarker.detect(image, detection.box);
     const chip = alignFace(image, landmarks);
     const quality = mode === 'evaluate' ? null : assessQuality(image, detection, landmarks, chip, this.thresholds);
     if (quality) enforceQuality(quality, this.thresholds);
     const embedding = await this.embedChip(chip.image);
-    return { embedding, detection, landmarks, quality, chip };
+    if (offsetX === 0 && offsetY === 0) return { embedding, detection, landmarks, quality, chip };
+    const [a, b, tx, c, d, ty] = chip.chipToImage;
+    return {
+      embedding,
+      detection: { ...detection, box: { ...detection.box, x: detection.box.x - offsetX, y: detection.box.y - offsetY } },
+      landmarks: landmarks.map((p) => ({ x: p.x - offsetX, y: p.y - offsetY })),
+      quality,
+      chip: { ...chip, chipToImage: [a, b, tx - offsetX, c, d, ty - offsetY] },
+    };
   }
 
   async analyzeBytes(bytes: Uint8Array, mode: FaceMode): Promise<FaceAnalysis> {
@@ -122,15 +131,17 @@ export class FaceEngine {
    * accepts low-confidence detections: a benchmark photo is known to hold a face. Returns the
    * image the detection belongs to, which the later stages must use.
    */
-  private async findFace(image: RgbImage, mode: FaceMode): Promise<{ image: RgbImage; detection: Detection }> {
+  private async findFace(image: RgbImage, mode: FaceMode): Promise<FoundFace> {
     const minScores = mode === 'evaluate' ? EVALUATE_MIN_SCORES : [this.options.minDetectionScore ?? 0.5];
-    let framed: RgbImage | undefined;
+    let framed: PaddedImage | undefined;
     for (const minScore of minScores) {
       const faces = await this.detector.detect(image, { minScore });
-      if (faces.length > 0) return { image, detection: this.pickFace(faces, image, mode) };
-      framed ??= padWithBorderColour(image, FRAME_BORDER).image;
-      const framedFaces = await this.detector.detect(framed, { minScore });
-      if (framedFaces.length > 0) return { image: framed, detection: this.pickFace(framedFaces, framed, mode) };
+      if (faces.length > 0) return { image, detection: this.pickFace(faces, image, mode), offsetX: 0, offsetY: 0 };
+      framed ??= padWithBorderColour(image, FRAME_BORDER);
+      const framedFaces = await this.detector.detect(framed.image, { minScore });
+      if (framedFaces.length > 0) {
+        return { ...framed, detection: this.pickFace(framedFaces, framed.image, mode) };
+      }
     }
     throw new KioskError('NO_FACE', 'No face found. Look at the camera with your face fully in view.');
   }
@@ -144,6 +155,14 @@ export class FaceEngine {
     if (mode === 'evaluate') return nearestToCentre(faces, image);
     return faces.reduce((a, b) => (area(b) > area(a) ? b : a));
   }
+}
+
+/** A detection, the image it was made on (the input or a framed copy) and that copy's offset. */
+interface FoundFace {
+  readonly image: RgbImage;
+  readonly detection: Detection;
+  readonly offsetX: number;
+  readonly offsetY: number;
 }
 
 const area = (d: Detection): number => d.box.width * d.box.height;
