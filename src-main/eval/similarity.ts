@@ -3,6 +3,7 @@
  * convention, and the enrollment templates that go with them.
  */
 import { KioskError } from '../core/errors.js';
+import { cosineEnergy, euclideanEnergy } from '../core/match/energy.js';
 
 export type EnergyName = 'cosine' | 'euclidean';
 export type Similarity = (a: Float32Array, b: Float32Array) => number;
@@ -13,28 +14,14 @@ function sameLength(a: Float32Array, b: Float32Array): void {
   }
 }
 
+/** Cosine of the angle: the match room's cosine energy, as a similarity. */
 export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
-  sameLength(a, b);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let k = 0; k < a.length; k++) {
-    const x = a[k] as number;
-    const y = b[k] as number;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  const norm = Math.sqrt(na * nb);
-  return norm === 0 ? 0 : dot / norm;
+  return 1 - cosineEnergy(a, b);
 }
 
 /** Negated euclidean distance: the siamese encoder's energy, ordered like a similarity. */
 export function negativeEuclidean(a: Float32Array, b: Float32Array): number {
-  sameLength(a, b);
-  let sum = 0;
-  for (let k = 0; k < a.length; k++) sum += ((a[k] as number) - (b[k] as number)) ** 2;
-  return -Math.sqrt(sum);
+  return -euclideanEnergy(a, b);
 }
 
 export function similarityFor(energy: EnergyName): Similarity {
