@@ -1,20 +1,11 @@
 /** Small parts of the services: PIN hashing, phrases for voice clock-in, CSV escaping. */
+import { codeOf } from '../helpers/errors.js';
 import { describe, expect, it } from 'vitest';
 import { toCsv, csvField, UTF8_BOM } from '../../src-main/core/attendance/csv.js';
 import { hashPin, verifyPin } from '../../src-main/core/attendance/pin-hash.js';
 import { PhraseIssuer } from '../../src-main/core/attendance/phrases.js';
-import { KioskError } from '../../src-main/core/errors.js';
 import { FAST_SCRYPT, ManualClock } from './kiosk-fixture.js';
 
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KioskError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a KioskError');
-};
 
 describe('PIN hashes', () => {
   it('verify the right PIN only, with a fresh salt each time', async () => {

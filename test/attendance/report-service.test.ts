@@ -9,19 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportService } from '../../src-main/core/attendance/report-service.js';
 import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/attendance/settings.js';
-import { KioskError } from '../../src-main/core/errors.js';
+import { codeOf } from '../helpers/errors.js';
 import { openStore, type Store } from '../../src-main/core/store/store.js';
 import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
 
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KioskError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a KioskError');
-};
 
 describe('ReportService (Asia/Seoul)', () => {
   let dir: string;

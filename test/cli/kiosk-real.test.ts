@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src-main/cli/run-cli.js';
+import { runCaptured } from '../helpers/cli.js';
 import { data, hasData, repoRoot } from '../helpers/paths.js';
 
 const manifestPath = join(repoRoot, 'models', 'manifest.json');
@@ -22,12 +22,7 @@ for (const [present, id] of [[hasFaceModels, 'face-encoder-dlib-resnet'], [hasVo
 const dir = mkdtempSync(join(tmpdir(), 'kiosk-cli-real-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCaptured;
 
 describe.skipIf(!hasData || !hasFaceModels)('kiosk eval face on real LFW pairs', () => {
   it('runs the View-2 protocol over two folds and writes the report', async () => {
