@@ -16,7 +16,7 @@ import { PhraseIssuer } from '../core/attendance/phrases.js';
 import type { ScryptCost } from '../core/attendance/pin-hash.js';
 import { ReportService } from '../core/attendance/report-service.js';
 import { scheduleRetention, sweepRetention } from '../core/privacy/retention.js';
-import { KIOSK_SETTINGS, SECURITY_SETTINGS, type KioskSettings, type SecuritySettings } from '../core/attendance/settings.js';
+import { KIOSK_SETTINGS, SECURITY_SETTINGS, type KioskSettings, type LivenessMode, type SecuritySettings } from '../core/attendance/settings.js';
 import { isKioskError } from '../core/errors.js';
 import { FACE_MODEL_IDS, FaceEngine } from '../core/face/engine.js';
 import { createSimilarity } from '../core/match/energy.js';
@@ -50,6 +50,7 @@ export interface KioskStatus {
   kioskId: string;
   models: { id: string; provider: string }[];
   enrolled: number;
+  livenessMode: LivenessMode;
 }
 
 export interface Kiosk {
@@ -106,6 +107,7 @@ export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {
         kioskId: options.kioskId,
         models: await providers(host, registry, options.modelsDir, loaded),
         enrolled: new Set([...face.gallery.employees(), ...(voice?.gallery.employees() ?? [])]).size,
+        livenessMode: store.settings.get('livenessMode'),
       }),
       close: async () => {
         retention.stop();

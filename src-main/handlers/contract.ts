@@ -7,6 +7,8 @@
  * camera frames are JPEG-encoded by the renderer (tens of kB) and microphone audio is Float32 PCM.
  */
 import { z } from 'zod';
+import type { LivenessMode } from '../core/attendance/settings.js';
+import type { ChallengeInstruction } from '../core/liveness/challenge.js';
 
 /** Size limits enforced by validation, before any decoding happens. */
 export const LIMITS = {
@@ -24,6 +26,8 @@ const id = z.number().int().positive();
 const employeeCode = z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ - only');
 const pin = z.string().regex(/^\d{4,12}$/, '4 to 12 digits');
 const adminToken = z.string().min(16).max(200);
+/** As ChallengeIssuer issues them (32 lowercase hex digits), with room for a longer id. */
+const challengeId = z.string().regex(/^[0-9a-f]{16,64}$/, '16 to 64 lowercase hex digits');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const audio = z.object({
   pcmBase64: base64(LIMITS.audioBase64Chars),
@@ -35,8 +39,10 @@ export const schemas = {
   'kiosk.phrase': z.object({ locale: z.enum(['en', 'ko']).default('en') }).strict(),
   /** Fast per-frame detection for drawing the face box (no identification). */
   'face.detect': z.object({ image }).strict(),
-  /** Decide on the best of several consecutive camera frames. */
-  'clock.face': z.object({ frames: z.array(image).min(1).max(LIMITS.framesPerBurst) }).strict(),
+  /** A random action (turn left, turn right, blink) whose frames must reach clock.face within its time limit. */
+  'clock.face.challenge': z.object({}).strict(),
+  /** Decide on the best of several consecutive camera frames; challengeId when the kiosk is in challenge liveness mode. */
+  'clock.face': z.object({ frames: z.array(image).min(1).max(LIMITS.framesPerBurst), challengeId: challengeId.optional() }).strict(),
   'clock.voice': audio.extend({ phraseId: z.string().min(1).max(64) }).strict(),
   'clock.pin': z.object({ code: employeeCode, pin }).strict(),
 
@@ -170,9 +176,11 @@ export interface EmployeeDataExport {
 }
 
 export interface Outputs {
-  'kiosk.status': { ready: boolean; kioskId: string; models: { id: string; provider: string }[]; enrolled: number };
+  /** livenessMode tells the screen whether to ask clock.face.challenge for an action first. */
+  'kiosk.status': { ready: boolean; kioskId: string; models: { id: string; provider: string }[]; enrolled: number; livenessMode: LivenessMode };
   'kiosk.phrase': { phraseId: string; text: string };
   'face.detect': { width: number; height: number; faces: FaceBox[] };
+  'clock.face.challenge': { challengeId: string; instruction: ChallengeInstruction; timeLimitMs: number };
   'clock.face': ClockResult;
   'clock.voice': ClockResult;
   'clock.pin': ClockResult;

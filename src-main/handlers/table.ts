@@ -24,7 +24,9 @@ export function createHandlers(kiosk: Kiosk): Handlers {
     'kiosk.status': () => kiosk.status(),
     'kiosk.phrase': ({ locale }) => clock.issuePhrase(locale),
     'face.detect': ({ image }) => clock.detect(decodeBase64(image, 'image')),
-    'clock.face': ({ frames }) => clock.clockFace(frames.map((frame, i) => decodeBase64(frame, `frames.${i}`))),
+    // Issued whatever the liveness mode: the mode in force when clock.face arrives decides the check.
+    'clock.face.challenge': () => clock.issueFaceChallenge(),
+    'clock.face': ({ frames, challengeId }) => clock.clockFace(frames.map((frame, i) => decodeBase64(frame, `frames.${i}`)), challengeId),
     'clock.voice': ({ phraseId, pcmBase64, sampleRate }) => clock.clockVoice(phraseId, decodeFloat32(pcmBase64, 'pcmBase64'), sampleRate),
     'clock.pin': ({ code, pin }) => clock.clockPin(code, pin),
 

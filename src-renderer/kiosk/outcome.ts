@@ -7,7 +7,10 @@ export type Modality = 'face' | 'voice' | 'pin';
  * What the result card shows after an attempt: the service's decision, or the error that stopped
  * it (kept as it came, so its words follow a language switch while the card is up).
  */
-export type Outcome = { kind: 'clock'; result: ClockResult; modality: Modality } | { kind: 'error'; error: unknown; modality: Modality };
+export type Outcome =
+  | { kind: 'clock'; result: ClockResult; modality: Modality }
+  /** contexts: message contexts for the error, most specific first (see errorText). */
+  | { kind: 'error'; error: unknown; modality: Modality; contexts?: readonly string[] };
 
 /** A punch was written, or was already on record; anything else leaves the person other ways to try. */
 export function isSuccess(outcome: Outcome): boolean {

@@ -22,6 +22,14 @@ const en = {
   'kiosk.useVoice': 'Use voice',
   'kiosk.usePin': 'Use PIN',
   'kiosk.tryAgain': 'Try again',
+  'kiosk.passiveHint': 'Look at the camera naturally — no need to freeze.',
+  'kiosk.challengeHint': 'You will be asked for a small movement — follow the instruction on screen.',
+
+  'challenge.turn_left': 'Slowly turn your head a little to your left',
+  'challenge.turn_right': 'Slowly turn your head a little to your right',
+  'challenge.blink': 'Close your eyes for a moment, then open them',
+  'challenge.secondsLeft': '{seconds} s',
+  'challenge.LIVENESS_FAILED': 'The movement asked for was not seen — try again and follow the instruction.',
 
   'result.in': 'IN',
   'result.out': 'OUT',
@@ -121,6 +129,8 @@ const en = {
   'employees.confirm.erase.title': 'Erase all biometric data of {name}?',
   'employees.confirm.erase.body': 'Every face and voice template of this person is removed for good. Attendance history stays under their name.',
   'employees.erased': '{count} templates erased.',
+  'employees.export': 'Export data',
+  'employees.exported': 'Data of {name} saved as {filename}.',
 
   'wizard.title.new': 'New employee',
   'wizard.title.reenroll': 'Re-enroll {name}',
@@ -243,6 +253,14 @@ const ko: Record<MessageKey, string> = {
   'kiosk.useVoice': '음성으로 기록',
   'kiosk.usePin': 'PIN으로 기록',
   'kiosk.tryAgain': '다시 시도',
+  'kiosk.passiveHint': '카메라를 자연스럽게 바라봐 주세요. 굳이 멈춰 있지 않아도 됩니다.',
+  'kiosk.challengeHint': '간단한 동작을 요청합니다. 화면의 안내에 따라 주세요.',
+
+  'challenge.turn_left': '고개를 왼쪽으로 천천히 조금 돌려 주세요',
+  'challenge.turn_right': '고개를 오른쪽으로 천천히 조금 돌려 주세요',
+  'challenge.blink': '눈을 잠깐 감았다가 떠 주세요',
+  'challenge.secondsLeft': '{seconds}초',
+  'challenge.LIVENESS_FAILED': '요청한 동작이 확인되지 않았습니다. 다시 시도하고 안내에 따라 주세요.',
 
   'result.in': '출근',
   'result.out': '퇴근',
@@ -342,6 +360,8 @@ const ko: Record<MessageKey, string> = {
   'employees.confirm.erase.title': '{name}님의 생체 정보를 모두 삭제할까요?',
   'employees.confirm.erase.body': '이 사람의 얼굴 및 음성 템플릿이 모두 영구 삭제됩니다. 출퇴근 기록은 이름과 함께 남습니다.',
   'employees.erased': '템플릿 {count}개를 삭제했습니다.',
+  'employees.export': '데이터 내보내기',
+  'employees.exported': '{name}님의 데이터를 {filename} 파일로 저장했습니다.',
 
   'wizard.title.new': '새 직원 등록',
   'wizard.title.reenroll': '{name}님 재등록',

@@ -48,7 +48,8 @@ export function sampleInput(name: HandlerName, t: FuzzTargets): Record<string, u
     'kiosk.status': {},
     'kiosk.phrase': { locale: 'en' },
     'face.detect': { image: frame },
-    'clock.face': { frames: [frame] },
+    'clock.face.challenge': {},
+    'clock.face': { frames: [frame], challengeId: '0123456789abcdef0123456789abcdef' },
     'clock.voice': { phraseId: 'p', pcmBase64: pcm, sampleRate: 16000 },
     'clock.pin': { code: 'E1', pin: '1234' },
     'admin.login': { pin: '1234' },
@@ -138,6 +139,8 @@ function nearMiss(key: string, rng: Prng): unknown {
       return rng.pick(['', 'not base64!', '====', 'QUJD\nREVG', '😀😀😀😀']);
     case 'frames':
       return rng.pick([[], Array.from({ length: 9 }, () => 'QUJD'), ['%%%%']]);
+    case 'challengeId':
+      return rng.pick(['', 'abc', '0123456789ABCDEF0123456789ABCDEF', 'g'.repeat(32), 'a'.repeat(65), ' 0123456789abcdef']);
     case 'code':
       return rng.pick(['', 'has space', 'x'.repeat(33), 'semi;colon', '   ']);
     case 'locale':
@@ -265,7 +268,10 @@ const impossibleRange = (rng: Prng): { from: string; to: string } =>
 
 const SEMANTIC: Partial<Record<HandlerName, (rng: Prng, t: FuzzTargets) => unknown>> = {
   'face.detect': (rng) => ({ image: junkImage(rng) }),
-  'clock.face': (rng) => ({ frames: Array.from({ length: 1 + rng.int(8) }, () => junkImage(rng)) }),
+  'clock.face': (rng) => ({
+    frames: Array.from({ length: 1 + rng.int(8) }, () => junkImage(rng)),
+    ...(rng.chance(0.5) ? { challengeId: rng.text(16 + rng.int(49), [...'0123456789abcdef']) } : {}),
+  }),
   'clock.voice': (rng) => ({ phraseId: rng.text(1 + rng.int(64), B64), pcmBase64: junkPcm(rng), sampleRate: rng.pick([8000, 16000, 44100, 48000]) }),
   'clock.pin': (rng, t) => ({ code: rng.text(1 + rng.int(32), [...B64.slice(0, 62), '.', '_', '-']), pin: randomPin(rng, t) }),
   'admin.login': (rng, t) => ({ pin: randomPin(rng, t) }),

@@ -1,0 +1,112 @@
+// @vitest-environment happy-dom
+/**
+ * The kiosk screen in each liveness mode: in challenge mode it asks clock.face.challenge for an
+ * action, shows it with a countdown while filming, and sends the challenge's id with the frames;
+ * in passive mode it says that natural movement is fine. Both languages.
+ */
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LIMITS, type Outputs } from '../../src-main/handlers/contract.js';
+import App from '../../src-renderer/App.svelte';
+import KioskScreen from '../../src-renderer/kiosk/KioskScreen.svelte';
+import { challengeBurstPlan, CHALLENGE_SEND_MARGIN_MS } from '../../src-renderer/lib/challenge.js';
+import { locale } from '../../src-renderer/lib/i18n.js';
+import { callsTo, FAKE_JPEG_BASE64, fail, ok, removeBridge, removeCamera, stubBridge, stubCamera } from './bridge.js';
+
+const steadyFace = () => ok<'face.detect'>({ width: 480, height: 360, faces: [{ x: 160, y: 90, width: 160, height: 180, score: 0.95 }] });
+const CHALLENGE_ID = '0123456789abcdef0123456789abcdef';
+const notRecognised = () => ok<'clock.face'>({ outcome: 'not_recognised', reason: 'below_threshold' });
+
+/** A 2.5 s limit keeps the filming short here: 2.5 s less the 2 s sending margin. */
+function challengeAttempt(instruction: Outputs['clock.face.challenge']['instruction'], clockFace = notRecognised) {
+  stubCamera();
+  const invoke = stubBridge({
+    'face.detect': steadyFace,
+    'clock.face.challenge': () => ok<'clock.face.challenge'>({ challengeId: CHALLENGE_ID, instruction, timeLimitMs: 2500 }),
+    'clock.face': clockFace,
+  });
+  render(KioskScreen, { props: { livenessMode: 'challenge' } });
+  return invoke;
+}
+
+describe('kiosk screen and face liveness', () => {
+  afterEach(() => {
+    removeBridge();
+    removeCamera();
+    locale.set('en');
+  });
+
+  it('films a challenge with the most frames a burst may hold, ending the send margin before its time limit', () => {
+    for (const limit of [2500, 5000, 10_000, 60_000]) {
+      const plan = challengeBurstPlan(limit);
+      expect(plan.count).toBe(LIMITS.framesPerBurst);
+      expect((plan.count - 1) * plan.intervalMs).toBeLessThanOrEqual(limit - CHALLENGE_SEND_MARGIN_MS);
+    }
+    // 10 s limit: 3 s of action over 7 gaps, 428.57 ms rounded down.
+    expect(challengeBurstPlan(10_000).intervalMs).toBe(428);
+    expect(challengeBurstPlan(1000).intervalMs).toBe(0);
+  });
+
+  it('shows the drawn action with a countdown, then sends its challengeId with the frames', async () => {
+    const invoke = challengeAttempt('turn_left');
+    const prompt = await screen.findByTestId('challenge', {}, { timeout: 5000 });
+    expect(within(prompt).getByText('Slowly turn your head a little to your left')).toBeTruthy();
+    expect(within(prompt).getByText('3 s')).toBeTruthy();
+
+    const card = await screen.findByTestId('result-card', {}, { timeout: 5000 });
+    expect(within(card).getByText('Not recognised')).toBeTruthy();
+    expect(screen.queryByTestId('challenge')).toBeNull();
+    const order = invoke.mock.calls.map(([name]) => name).filter((name) => name.startsWith('clock.'));
+    expect(order).toEqual(['clock.face.challenge', 'clock.face']);
+    expect(callsTo(invoke, 'clock.face.challenge')).toEqual([{}]);
+    expect(callsTo(invoke, 'clock.face')).toEqual([{ frames: Array(LIMITS.framesPerBurst).fill(FAKE_JPEG_BASE64), challengeId: CHALLENGE_ID }]);
+  });
+
+  it('words the action and the countdown in Korean', async () => {
+    locale.set('ko');
+    const invoke = challengeAttempt('blink');
+    const prompt = await screen.findByTestId('challenge', {}, { timeout: 5000 });
+    expect(within(prompt).getByText('눈을 잠깐 감았다가 떠 주세요')).toBeTruthy();
+    expect(within(prompt).getByText('3초')).toBeTruthy();
+    await screen.findByTestId('result-card', {}, { timeout: 5000 });
+    expect(callsTo(invoke, 'clock.face')).toMatchObject([{ challengeId: CHALLENGE_ID }]);
+  });
+
+  it('says the action was not seen when the service refuses the challenge', async () => {
+    challengeAttempt('turn_right', () => fail('LIVENESS_FAILED', 'not seen', { reason: 'not_performed', instruction: 'turn_right' }));
+    expect(await screen.findByText('Slowly turn your head a little to your right', {}, { timeout: 5000 })).toBeTruthy();
+    const card = await screen.findByTestId('result-card', {}, { timeout: 5000 });
+    expect(within(card).getByText('The movement asked for was not seen — try again and follow the instruction.')).toBeTruthy();
+    locale.set('ko');
+    await waitFor(() => expect(within(card).getByText('요청한 동작이 확인되지 않았습니다. 다시 시도하고 안내에 따라 주세요.')).toBeTruthy());
+  });
+
+  it('does not film when no challenge could be issued', async () => {
+    stubCamera();
+    const invoke = stubBridge({ 'face.detect': steadyFace, 'clock.face.challenge': () => fail('INTERNAL', 'broken') });
+    render(KioskScreen, { props: { livenessMode: 'challenge' } });
+    const card = await screen.findByTestId('result-card', {}, { timeout: 5000 });
+    expect(within(card).getByText('Something went wrong inside the kiosk — please try again.')).toBeTruthy();
+    expect(callsTo(invoke, 'clock.face')).toEqual([]);
+  });
+
+  it('in passive mode asks for no action, tells people they need not freeze, and sends a plain burst', async () => {
+    stubCamera();
+    const invoke = stubBridge({ 'face.detect': steadyFace, 'clock.face': notRecognised });
+    render(KioskScreen, { props: { livenessMode: 'passive' } });
+    // On the idle card, and on the camera while a face settles.
+    expect(screen.getAllByText('Look at the camera naturally — no need to freeze.').length).toBeGreaterThan(0);
+    locale.set('ko');
+    await waitFor(() => expect(screen.getAllByText('카메라를 자연스럽게 바라봐 주세요. 굳이 멈춰 있지 않아도 됩니다.').length).toBeGreaterThan(0));
+    await screen.findByTestId('result-card', {}, { timeout: 5000 });
+    expect(callsTo(invoke, 'clock.face.challenge')).toEqual([]);
+    expect(callsTo(invoke, 'clock.face')).toEqual([{ frames: Array(5).fill(FAKE_JPEG_BASE64) }]);
+  });
+
+  it('takes the mode from kiosk.status', async () => {
+    stubCamera();
+    stubBridge({ 'kiosk.status': () => ok<'kiosk.status'>({ ready: true, kioskId: 'k1', models: [], enrolled: 1, livenessMode: 'challenge' }) });
+    render(App);
+    expect(await screen.findByText('You will be asked for a small movement — follow the instruction on screen.')).toBeTruthy();
+  });
+});
