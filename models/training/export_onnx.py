@@ -1,6 +1,6 @@
 """Exports one siamese branch (the encoder) to models/voice-encoder.onnx and writes the parity fixture.
 
-  /usr/bin/python3 models/training/export_onnx.py [--checkpoint models/training/runs/aam/final.pt]
+  /usr/bin/python3 models/training/export_onnx.py [--checkpoint models/training/runs/aam-sp/final.pt]
 
 Input `features` float32 [1, T, 64] (dynamic T: log-mel frames of models/voice-frontend.json), output
 `embedding` float32 [1, D] L2-normalised. test/fixtures/voice/encoder-fixture.json holds fixed feature
@@ -38,7 +38,7 @@ def fixture_features(cfg):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--checkpoint', default=os.path.join(REPO_ROOT, 'models/training/runs/aam/final.pt'))
+    ap.add_argument('--checkpoint', default=os.path.join(REPO_ROOT, 'models/training/runs/aam-sp/final.pt'))
     args = ap.parse_args()
     ck = torch.load(args.checkpoint)
     model = SpeakerEncoder(**ck['config']['model'])

@@ -13,6 +13,7 @@ import random
 import time
 
 import numpy as np
+from scipy.signal import resample_poly
 import torch
 
 from augment import augment, speed
@@ -63,8 +64,18 @@ def save_atomic(obj, path):
     os.replace(tmp, path)
 
 
+def with_speed_classes(speakers, factors):
+    """Each speaker again at each speed factor, as a new class: a voice sped up by 10 % is, to the
+    encoder, another voice (pitch and formants move), which multiplies the few speakers we have."""
+    extra = [(f'{name}-sp{f}', resample_poly(x, 100, int(round(100 * f))).astype(np.float32))
+             for f in factors for name, x in speakers]
+    return speakers + extra
+
+
 def train_run(name, run, cfg, speakers, out_dir, fresh):
     os.makedirs(out_dir, exist_ok=True)
+    if run.get('speed_classes'):
+        speakers = with_speed_classes(speakers, run['speed_classes'])
     ckpt_path = os.path.join(out_dir, 'checkpoint.pt')
     seed = cfg['seed'] + run['seed_offset']
     random.seed(seed)
@@ -94,7 +105,9 @@ def train_run(name, run, cfg, speakers, out_dir, fresh):
         torch.set_rng_state(ck['torch_rng'])
         random.setstate(ck['python_rng'])
         print(f'[{name}] resumed at step {step} ({train_seconds / 60:.1f} min trained)')
-    crops = CropMaker(speakers, cfg, rng, run.get('crop_seconds', cfg['crop_seconds']))
+    # a run may override augmentation probabilities (e.g. no per-crop speed change when speed makes new classes)
+    crops = CropMaker(speakers, {**cfg, 'augment': {**cfg['augment'], **run.get('augment', {})}}, rng,
+                      run.get('crop_seconds', cfg['crop_seconds']))
     log = open(os.path.join(out_dir, 'log.jsonl'), 'a')
     print(f'[{name}] {count_parameters(model)} encoder params, {len(speakers)} training speakers, {run["steps"]} steps')
 
