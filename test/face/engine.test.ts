@@ -70,6 +70,17 @@ describe.skipIf(!hasData)('face engine on real photos (shared data)', () => {
     expect(probe.embedding).toHaveLength(128);
   });
 
+  it('finds the large face a close-up fills, not only the small face behind it (two detection scales)', async () => {
+    // LFW Adrien_Brody_0007: on the photo as given the detector reports only a small face in the
+    // background (~20 px, right edge); the subject's ~120 px face is found on the framed copy.
+    const image = decodeImage(readFileSync(data('faces/lfw/lfw-deepfunneled/Adrien_Brody/Adrien_Brody_0007.jpg')));
+    for (const mode of ['probe', 'evaluate'] as const) {
+      const { detection } = await engine.analyze(image, mode);
+      expect(detection.box.width).toBeGreaterThan(80);
+      expect(Math.abs(detection.box.x + detection.box.width / 2 - image.width / 2)).toBeLessThan(60);
+    }
+  });
+
   it('finds a face that fills the whole frame (ORL crop, 92x112 grey PGM)', async () => {
     const a = await engine.embedImageFile(data('faces/orl/s1/1.pgm'), 'evaluate');
     const b = await engine.embedImageFile(data('faces/orl/s1/2.pgm'), 'evaluate');

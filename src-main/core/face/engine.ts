@@ -14,7 +14,8 @@ import { FaceDetector } from './detector.js';
 import { FaceEncoder } from './encoder.js';
 import { flipHorizontal } from './flip.js';
 import { LandmarkDetector } from './landmarker.js';
-import { padWithBorderColour, type PaddedImage } from './pad.js';
+import { mergeDetections } from './detections.js';
+import { padWithBorderColour } from './pad.js';
 import { assessQuality, enforceQuality, DEFAULT_QUALITY_THRESHOLDS, type FaceQuality, type QualityThresholds } from './quality.js';
 import type { AlignedFace, Detection, Embedding, Landmarks68, RgbImage } from './types.js';
 
@@ -51,7 +52,7 @@ export interface FaceAnalysis {
 
 /** Evaluation photos hold a face that must not be missed: detector confidences tried in turn. */
 const EVALUATE_MIN_SCORES = [0.3, 0.1];
-/** Border added on each side, as a fraction of the image, when the first detection pass finds nothing. */
+/** Border added on each side, as a fraction of the image, for the second detection scale. */
 const FRAME_BORDER = 0.4;
 
 export class FaceEngine {
@@ -126,22 +127,20 @@ export class FaceEngine {
   }
 
   /**
-   * Detects on the image as given, then — if nothing is found — on the image framed by a
-   * border, so a face that fills the frame is still found. In 'evaluate' mode a last pass
-   * accepts low-confidence detections: a benchmark photo is known to hold a face. Returns the
-   * image the detection belongs to, which the later stages must use.
+   * Detects at two scales — the image as given and framed by a border, where a face that fills
+   * the frame is found — and merges the two lists (`detections.ts`). All later stages work on the
+   * framed copy, whose border also gives the landmark net and the chip context at the edges. In
+   * 'evaluate' mode lower confidences are tried in turn: a benchmark photo is known to hold a face.
    */
   private async findFace(image: RgbImage, mode: FaceMode): Promise<FoundFace> {
     const minScores = mode === 'evaluate' ? EVALUATE_MIN_SCORES : [this.options.minDetectionScore ?? 0.5];
-    let framed: PaddedImage | undefined;
+    const framed = padWithBorderColour(image, FRAME_BORDER);
     for (const minScore of minScores) {
-      const faces = await this.detector.detect(image, { minScore });
-      if (faces.length > 0) return { image, detection: this.pickFace(faces, image, mode), offsetX: 0, offsetY: 0 };
-      framed ??= padWithBorderColour(image, FRAME_BORDER);
-      const framedFaces = await this.detector.detect(framed.image, { minScore });
-      if (framedFaces.length > 0) {
-        return { ...framed, detection: this.pickFace(framedFaces, framed.image, mode) };
-      }
+      const plain = await this.detector.detect(image, { minScore });
+      const onFrame = await this.detector.detect(framed.image, { minScore });
+      const shifted = plain.map((d) => ({ ...d, box: { ...d.box, x: d.box.x + framed.offsetX, y: d.box.y + framed.offsetY } }));
+      const faces = mergeDetections(shifted, onFrame);
+      if (faces.length > 0) return { ...framed, detection: this.pickFace(faces, framed.image, mode) };
     }
     throw new KioskError('NO_FACE', 'No face found. Look at the camera with your face fully in view.');
   }
@@ -157,7 +156,7 @@ export class FaceEngine {
   }
 }
 
-/** A detection, the image it was made on (the input or a framed copy) and that copy's offset. */
+/** A detection on the framed copy of the input, that copy and its offset. */
 interface FoundFace {
   readonly image: RgbImage;
   readonly detection: Detection;
