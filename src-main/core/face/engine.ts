@@ -15,7 +15,7 @@ import { FaceEncoder } from './encoder.js';
 import { flipHorizontal } from './flip.js';
 import { LandmarkDetector } from './landmarker.js';
 import { mergeDetections } from './detections.js';
-import { padWithBorderColour } from './pad.js';
+import { padWithBorderColour, type PaddedImage } from './pad.js';
 import { assessQuality, enforceQuality, DEFAULT_QUALITY_THRESHOLDS, type FaceQuality, type QualityThresholds } from './quality.js';
 import type { AlignedFace, Detection, Embedding, Landmarks68, RgbImage } from './types.js';
 
@@ -52,7 +52,7 @@ export interface FaceAnalysis {
 
 /** Evaluation photos hold a face that must not be missed: detector confidences tried in turn. */
 const EVALUATE_MIN_SCORES = [0.3, 0.1];
-/** Border added on each side, as a fraction of the image, for the second detection scale. */
+/** Border added on each side, as a fraction of the image, for the framed detection pass. */
 const FRAME_BORDER = 0.4;
 
 export class FaceEngine {
@@ -127,22 +127,29 @@ export class FaceEngine {
   }
 
   /**
-   * Detects at two scales — the image as given and framed by a border, where a face that fills
-   * the frame is found — and merges the two lists (`detections.ts`). All later stages work on the
-   * framed copy, whose border also gives the landmark net and the chip context at the edges. In
-   * 'evaluate' mode lower confidences are tried in turn: a benchmark photo is known to hold a face.
+   * Detects on a copy framed by a border, where a face that fills the frame is found (SSD misses
+   * it on the image as given and may report only a small face behind it: `detections.ts`), and —
+   * in 'evaluate' mode, for photos of any composition — also on the image as given, merging the
+   * two lists. Kiosk frames (enroll, probe) take the framed pass only: the person stands close,
+   * faces too small for it are refused as too small anyway, and one pass keeps a frame's latency.
+   * All later stages work on the framed copy. In 'evaluate' mode lower confidences are tried in
+   * turn: a benchmark photo is known to hold a face.
    */
   private async findFace(image: RgbImage, mode: FaceMode): Promise<FoundFace> {
     const minScores = mode === 'evaluate' ? EVALUATE_MIN_SCORES : [this.options.minDetectionScore ?? 0.5];
     const framed = padWithBorderColour(image, FRAME_BORDER);
     for (const minScore of minScores) {
-      const plain = await this.detector.detect(image, { minScore });
       const onFrame = await this.detector.detect(framed.image, { minScore });
-      const shifted = plain.map((d) => ({ ...d, box: { ...d.box, x: d.box.x + framed.offsetX, y: d.box.y + framed.offsetY } }));
-      const faces = mergeDetections(shifted, onFrame);
+      const faces = mode === 'evaluate' ? mergeDetections(onFrame, await this.detectShifted(image, framed, minScore)) : onFrame;
       if (faces.length > 0) return { ...framed, detection: this.pickFace(faces, framed.image, mode) };
     }
     throw new KioskError('NO_FACE', 'No face found. Look at the camera with your face fully in view.');
+  }
+
+  /** Detections on the image as given, in the framed copy's pixels. */
+  private async detectShifted(image: RgbImage, framed: PaddedImage, minScore: number): Promise<Detection[]> {
+    const faces = await this.detector.detect(image, { minScore });
+    return faces.map((d) => ({ ...d, box: { ...d.box, x: d.box.x + framed.offsetX, y: d.box.y + framed.offsetY } }));
   }
 
   private pickFace(faces: readonly Detection[], image: RgbImage, mode: FaceMode): Detection {
