@@ -19,7 +19,6 @@ import type { AttendanceEvent } from '../store/attendance-repository.js';
 import type { Employee } from '../store/employee-repository.js';
 import { AttemptLimiter, MemoryLockStore } from './attempt-limiter.js';
 import { requireVoice, type ServiceContext } from './context.js';
-import { dayKey } from './local-day.js';
 import type { ModalityGallery } from './modality-gallery.js';
 import type { PhraseIssuer, PhraseLocale } from './phrases.js';
 import { DEFAULT_SCRYPT_COST, decoyHash, verifyPin, type ScryptCost } from './pin-hash.js';
@@ -168,14 +167,15 @@ export class ClockService {
   }
 
   /**
-   * In/out toggle per employee per local day (the day's first punch is 'in'); a punch within
-   * the debounce window of the previous one writes nothing and answers that previous event.
+   * In/out toggle per employee by shift: 'out' when the last punch is an 'in' younger than
+   * `maxShiftHours` (so a night shift closes after midnight), 'in' otherwise. A punch within the
+   * debounce window of the previous one writes nothing and answers that previous event.
    */
   private punch(
     employeeId: number,
     how: { modality: 'face' | 'voice'; score: number; modelId: string } | { modality: 'pin' },
   ): ClockResult {
-    const { store, timeZone, kioskId } = this.context;
+    const { store, kioskId } = this.context;
     return store.db.transaction((): ClockResult => {
       const now = this.context.now();
       const employee = store.employees.get(employeeId);
@@ -184,8 +184,9 @@ export class ClockService {
       if (last !== undefined && now.getTime() - Date.parse(last.occurredAt) < debounceMs) {
         return { outcome: 'debounced', event: toPunch(employee, last) };
       }
-      const sameDay = last !== undefined && dayKey(last.occurredAt, timeZone) === dayKey(now, timeZone);
-      const direction = sameDay && last.direction === 'in' ? 'out' : 'in';
+      const shiftOpen =
+        last?.direction === 'in' && now.getTime() - Date.parse(last.occurredAt) < store.settings.get('maxShiftHours') * 3600_000;
+      const direction = shiftOpen ? 'out' : 'in';
       const event = store.attendance.append({ employeeId, direction, kioskId, occurredAt: now, ...how });
       return { outcome: 'recorded', event: toPunch(employee, event) };
     });

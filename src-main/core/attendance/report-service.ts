@@ -1,8 +1,9 @@
 /**
- * Timesheets from the attendance events: per employee and local day, the first 'in', the last
- * 'out' and the hours worked (the sum of each 'in' → following 'out' interval, so breaks
- * clocked out are not paid; an 'in' never closed that day adds nothing). Also per-day and
- * per-week totals for the chart, and the CSV export.
+ * Timesheets from the attendance events. Events pair into shifts ('in' → the next 'out' within
+ * `maxShiftHours`, the rule the clock uses); a shift belongs to the local day it began on, so a
+ * night shift crossing midnight is one row. Per employee and day: the first 'in', the last 'out'
+ * and the hours worked (the sum of the day's shifts, so breaks clocked out are not paid; a shift
+ * never closed adds nothing). Also per-day and per-week totals for the chart, and the CSV export.
  */
 import type { TimesheetRow } from '../../handlers/contract.js';
 import { KioskError } from '../errors.js';
@@ -41,21 +42,23 @@ export class ReportService {
     }
     const { store, timeZone } = this.context;
     if (employeeId !== undefined) store.employees.get(employeeId); // NOT_FOUND for an unknown id
+    const maxShiftMs = store.settings.get('maxShiftHours') * HOUR_MS;
+    // Wide enough for the shifts that begin on the range's first and last local days to be whole.
     const events = store.attendance.list(
-      { from: new Date(start.getTime() - ZONE_SLACK_MS), to: new Date(end.getTime() + 86_400_000 + ZONE_SLACK_MS) },
+      { from: new Date(start.getTime() - ZONE_SLACK_MS - maxShiftMs), to: new Date(end.getTime() + 86_400_000 + ZONE_SLACK_MS + maxShiftMs) },
       employeeId,
     );
-    const groups = new Map<string, AttendanceEvent[]>();
-    for (const event of events) {
-      const day = dayKey(event.occurredAt, timeZone);
+    const groups = new Map<string, Shift[]>();
+    for (const shift of pairShifts(events, maxShiftMs)) {
+      const day = dayKey(shift.in ?? shift.out!, timeZone);
       if (day < from || day > to) continue;
-      const key = `${event.employeeId}|${day}`;
-      groups.set(key, [...(groups.get(key) ?? []), event]);
+      const key = `${shift.employeeId}|${day}`;
+      groups.set(key, [...(groups.get(key) ?? []), shift]);
     }
     const rows: TimesheetRow[] = [];
-    for (const [key, dayEvents] of groups) {
+    for (const [key, shifts] of groups) {
       const employee = store.employees.get(Number(key.split('|')[0]));
-      rows.push({ employeeId: employee.id, code: employee.code, name: employee.name, day: key.split('|')[1]!, ...summariseDay(dayEvents) });
+      rows.push({ employeeId: employee.id, code: employee.code, name: employee.name, day: key.split('|')[1]!, ...summariseDay(shifts) });
     }
     return rows.sort((a, b) => a.day.localeCompare(b.day) || a.name.localeCompare(b.name) || a.employeeId - b.employeeId);
   }
@@ -100,23 +103,38 @@ export class ReportService {
   }
 }
 
-function summariseDay(events: readonly AttendanceEvent[]): Pick<TimesheetRow, 'firstIn' | 'lastOut' | 'hours'> {
-  let firstIn: string | null = null;
-  let lastOut: string | null = null;
-  let openedAt: number | null = null;
-  let worked = 0;
+/** A shift: an 'in' and its 'out'; either may be missing (never closed, or an 'out' without an 'in'). */
+interface Shift {
+  readonly employeeId: number;
+  readonly in: string | null;
+  readonly out: string | null;
+}
+
+/** Events in time order → shifts, per employee: an 'out' closes the open 'in' if within `maxShiftMs`. */
+function pairShifts(events: readonly AttendanceEvent[], maxShiftMs: number): Shift[] {
+  const open = new Map<number, string>();
+  const shifts: Shift[] = [];
   for (const event of events) {
-    const at = Date.parse(event.occurredAt);
+    const openedAt = open.get(event.employeeId);
     if (event.direction === 'in') {
-      firstIn ??= event.occurredAt;
-      openedAt = at;
-    } else {
-      lastOut = event.occurredAt;
-      if (openedAt !== null) worked += at - openedAt;
-      openedAt = null;
+      if (openedAt !== undefined) shifts.push({ employeeId: event.employeeId, in: openedAt, out: null });
+      open.set(event.employeeId, event.occurredAt);
+      continue;
     }
+    open.delete(event.employeeId);
+    const closes = openedAt !== undefined && Date.parse(event.occurredAt) - Date.parse(openedAt) <= maxShiftMs;
+    if (openedAt !== undefined && !closes) shifts.push({ employeeId: event.employeeId, in: openedAt, out: null });
+    shifts.push({ employeeId: event.employeeId, in: closes ? openedAt : null, out: event.occurredAt });
   }
-  return { firstIn, lastOut, hours: round2(worked / HOUR_MS) };
+  for (const [employeeId, openedAt] of open) shifts.push({ employeeId, in: openedAt, out: null });
+  return shifts;
+}
+
+function summariseDay(shifts: readonly Shift[]): Pick<TimesheetRow, 'firstIn' | 'lastOut' | 'hours'> {
+  const ins = shifts.flatMap((s) => (s.in === null ? [] : [s.in])).sort();
+  const outs = shifts.flatMap((s) => (s.out === null ? [] : [s.out])).sort();
+  const worked = shifts.reduce((sum, s) => (s.in !== null && s.out !== null ? sum + Date.parse(s.out) - Date.parse(s.in) : sum), 0);
+  return { firstIn: ins[0] ?? null, lastOut: outs.at(-1) ?? null, hours: round2(worked / HOUR_MS) };
 }
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;

@@ -23,6 +23,12 @@ export type KioskSettings = {
   /** A second punch by the same employee within this many minutes is ignored (nothing written). */
   debounceMinutes: number;
   /**
+   * Longest shift, in hours: a punch this long after an open 'in' starts a new shift ('in')
+   * instead of closing it — a forgotten clock-out is not paired with the next morning, while
+   * night shifts that cross midnight still close with 'out'.
+   */
+  maxShiftHours: number;
+  /**
    * Days after an employee's deactivation when their biometric templates (and any kept raw
    * captures) are erased by the retention sweep (core/privacy/retention.ts); 0 = at the next sweep.
    */
@@ -58,6 +64,9 @@ export const KIOSK_SETTINGS: SettingsSpec<KioskSettings> = {
   voiceThreshold: { schema: score, default: 0.45 },
   voiceMargin: { schema: margin, default: 0.05 },
   debounceMinutes: { schema: z.number().min(0).max(24 * 60), default: 1 },
+  // 14 h: covers 12-hour night shifts, while a clock-in after lunch left open is not closed by
+  // the next morning's punch (13:30 + 14 h = 03:30).
+  maxShiftHours: { schema: z.number().min(1).max(24), default: 14 },
   // 30 days leaves time to undo a mistaken deactivation; 10 years is the upper bound accepted.
   retentionDays: { schema: z.number().int().min(0).max(3650), default: 30 },
   storeRawCaptures: { schema: z.boolean(), default: false },
