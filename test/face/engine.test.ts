@@ -81,6 +81,13 @@ describe.skipIf(!hasData)('face engine on real photos (shared data)', () => {
     }
   });
 
+  it('falls back to the photo as given when the framed pass finds no face (kiosk modes)', async () => {
+    // LFW Sean_Patrick_OMalley_0003: the framed copy scores its face under 0.4, the photo as given 0.94.
+    const image = decodeImage(readFileSync(data('faces/lfw/lfw-deepfunneled/Sean_Patrick_OMalley/Sean_Patrick_OMalley_0003.jpg')));
+    const { detection } = await engine.analyze(image, 'probe');
+    expect(detection.score).toBeGreaterThan(0.9);
+  });
+
   it('finds a face that fills the whole frame (ORL crop, 92x112 grey PGM)', async () => {
     const a = await engine.embedImageFile(data('faces/orl/s1/1.pgm'), 'evaluate');
     const b = await engine.embedImageFile(data('faces/orl/s1/2.pgm'), 'evaluate');

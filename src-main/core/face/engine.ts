@@ -130,8 +130,9 @@ export class FaceEngine {
    * Detects on a copy framed by a border, where a face that fills the frame is found (SSD misses
    * it on the image as given and may report only a small face behind it: `detections.ts`), and —
    * in 'evaluate' mode, for photos of any composition — also on the image as given, merging the
-   * two lists. Kiosk frames (enroll, probe) take the framed pass only: the person stands close,
-   * faces too small for it are refused as too small anyway, and one pass keeps a frame's latency.
+   * two lists. Kiosk frames (enroll, probe) look at the image as given only when the framed pass
+   * finds nothing: one pass in the usual case keeps a frame's latency, and a face too small for
+   * the framed pass is still found and answered FACE_TOO_SMALL ("move closer") by the gates.
    * All later stages work on the framed copy. In 'evaluate' mode lower confidences are tried in
    * turn: a benchmark photo is known to hold a face.
    */
@@ -140,7 +141,8 @@ export class FaceEngine {
     const framed = padWithBorderColour(image, FRAME_BORDER);
     for (const minScore of minScores) {
       const onFrame = await this.detector.detect(framed.image, { minScore });
-      const faces = mode === 'evaluate' ? mergeDetections(onFrame, await this.detectShifted(image, framed, minScore)) : onFrame;
+      const bothScales = mode === 'evaluate' || onFrame.length === 0;
+      const faces = bothScales ? mergeDetections(onFrame, await this.detectShifted(image, framed, minScore)) : onFrame;
       if (faces.length > 0) return { ...framed, detection: this.pickFace(faces, framed.image, mode) };
     }
     throw new KioskError('NO_FACE', 'No face found. Look at the camera with your face fully in view.');
