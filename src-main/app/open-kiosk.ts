@@ -24,9 +24,14 @@ import { ModelRegistry } from '../core/runtime/model-registry.js';
 import { OnnxHost, parseProviders, type ExecutionProvider } from '../core/runtime/onnx-host.js';
 import { SettingsRepository } from '../core/store/settings-repository.js';
 import { openStore, type Store } from '../core/store/store.js';
+import { AuditAnchor } from '../core/store/audit-anchor.js';
 import type { TemplateCipher } from '../core/store/template-cipher.js';
 import { VOICE_ENCODER_ID, VOICE_VAD_ID, VoiceEngine } from '../core/voice/engine.js';
+import { watchAuditIntegrity, type AuditWatch } from './audit-watch.js';
 import { silentLogger, type Logger } from './logger.js';
+
+/** The audit chain's anchor file sits beside the database: `kiosk.db.audit-anchor`. */
+export const AUDIT_ANCHOR_SUFFIX = '.audit-anchor';
 
 export interface OpenKioskOptions {
   readonly dbPath: string;
@@ -76,7 +81,10 @@ export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {
     ...(options.migrationsDir === undefined ? {} : { migrationsDir: options.migrationsDir }),
   });
   const host = new OnnxHost({ providers: options.providers ?? parseProviders(process.env.KIOSK_PROVIDERS) });
+  let auditWatch: AuditWatch | undefined;
   try {
+    // Before anything new is logged: entries cut from the chain's end are seen against its anchor.
+    auditWatch = watchAuditIntegrity(store.audit, new AuditAnchor(`${options.dbPath}${AUDIT_ANCHOR_SUFFIX}`, options.cipher), log);
     const registry = await ModelRegistry.open(options.modelsDir);
     const face = await loadFace(host, options.modelsDir, store);
     const voice = await loadVoice(host, options.modelsDir, registry, store, log);
@@ -111,14 +119,26 @@ export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {
       }),
       close: async () => {
         retention.stop();
+        closeAuditWatch(auditWatch, log);
         store.close();
         await host.release();
       },
     };
   } catch (error) {
+    auditWatch?.stop();
     store.close();
     await host.release();
     throw error;
+  }
+}
+
+/** Anchors the chain as the kiosk leaves it, so the next start compares against the latest head. */
+function closeAuditWatch(watch: AuditWatch | undefined, log: Logger): void {
+  watch?.stop();
+  try {
+    watch?.check();
+  } catch (error) {
+    log.error('audit log integrity check at close failed', error);
   }
 }
 

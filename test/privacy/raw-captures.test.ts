@@ -48,7 +48,7 @@ describe.skipIf(!hasModels || !hasWebcamPhotos)('raw captures', () => {
     expect(t.kiosk.context.store.rawCaptures.count()).toBe(0);
 
     const files = filesUnder(t.dir);
-    expect(files.map((f) => relative(t.dir, f)).sort()).toEqual(['kiosk.db', 'kiosk.db-shm', 'kiosk.db-wal']);
+    expect(files.map((f) => relative(t.dir, f)).sort()).toEqual(['kiosk.db', 'kiosk.db-shm', 'kiosk.db-wal', 'kiosk.db.audit-anchor']);
     // Control: the same scan does find windows of a file that holds the photo.
     const needles = windowsOf(photo('obama.jpg'), 16);
     expect(occurrences([webcam('obama.jpg')], needles)).toBe(16);
@@ -136,6 +136,7 @@ describe('modules that write files', () => {
   /** Each with why it writes, none of them a capture. */
   const KNOWN_WRITERS: Record<string, string> = {
     'src-main/cli/command.ts': 'evaluation reports (JSON/SVG) the operator asked for',
+    'src-main/core/store/audit-anchor.ts': "the audit chain's sealed head: an entry count and a hash",
     'src-main/core/store/key-file.ts': 'the 0600 template key of server mode',
     'src-main/transport/ipc/keychain-key.ts': 'the keychain-sealed template key of the desktop app',
   };

@@ -3,7 +3,7 @@
  *   hash = sha256(prev_hash + canonicalJson({ id, at, actor, action, subject, details }))
  * with prev_hash of the first entry = 64 zeros. Editing, deleting or reordering any entry
  * breaks the chain at that entry; `verify()` finds it. Cutting entries off the END leaves a
- * valid shorter chain, so callers that need to detect that must keep `head` somewhere else.
+ * valid shorter chain: `audit-anchor.ts` keeps the head outside the database to catch that.
  */
 import { createHash } from 'node:crypto';
 import type { KioskDatabase } from './database.js';
@@ -112,6 +112,13 @@ export class AuditLog {
       .prepare(`SELECT ${COLUMNS} FROM audit_log WHERE subject = ? ORDER BY id`)
       .all(requireText('subject', subject, 256)) as AuditRow[];
     return rows.map((row) => ({ ...toEntryBody(row, JSON.parse(row.details) as AuditEntry['details']), prevHash: row.prev_hash, hash: row.hash }));
+  }
+
+  /** The hash of entry `id` (GENESIS_HASH for 0), or null when there is no such entry. */
+  hashOf(id: number): string | null {
+    if (id === 0) return GENESIS_HASH;
+    const row = this.db.connection.prepare('SELECT hash FROM audit_log WHERE id = ?').get(id) as { hash: string } | undefined;
+    return row?.hash ?? null;
   }
 
   /** Walks the whole chain from the first entry. */
