@@ -9,7 +9,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditLog } from './audit-log.js';
+import type { AuditLog, AuditVerification } from './audit-log.js';
 import type { TemplateCipher } from './template-cipher.js';
 
 const AAD = 'kiosk-audit-anchor-v1';
@@ -19,12 +19,13 @@ export interface AuditAnchorState {
   readonly head: string;
 }
 
+/** The chain's own verification, or what the anchor shows that the chain alone cannot. */
 export type AuditIntegrity =
-  | { readonly ok: true; readonly entries: number; readonly head: string }
+  | AuditVerification
   | {
       readonly ok: false;
-      readonly reason: 'hash_mismatch' | 'broken_link' | 'unreadable_details' | 'truncated' | 'rewritten' | 'anchor_forged' | 'anchor_missing';
-      /** First broken entry (chain reasons). */
+      readonly reason: 'truncated' | 'rewritten' | 'anchor_forged' | 'anchor_missing';
+      /** The anchored entry whose hash changed ('rewritten'). */
       readonly brokenAt?: number;
       /** Entries the anchor knew of and the database no longer has ('truncated'). */
       readonly missing?: number;
@@ -68,7 +69,7 @@ export class AuditAnchor {
  */
 export function checkAuditIntegrity(audit: AuditLog, anchor: AuditAnchor): AuditIntegrity {
   const chain = audit.verify();
-  if (!chain.ok) return { ok: false, reason: chain.reason, brokenAt: chain.brokenAt };
+  if (!chain.ok) return chain;
   const anchored = anchor.read();
   if (anchored === 'forged') return { ok: false, reason: 'anchor_forged' };
   if (anchored === null && chain.entries > 0) return { ok: false, reason: 'anchor_missing' };
