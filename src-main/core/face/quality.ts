@@ -11,6 +11,7 @@
  */
 import { KioskError, type KioskErrorCode } from '../errors.js';
 import type { AlignedFace, Detection, Landmarks68, Point, RgbImage } from './types.js';
+import { centroid, eyeCentres, interOcularDistance, isFinitePoint } from './landmark-measures.js';
 
 export interface QualityThresholds {
   /** Distance between the eye centres, source pixels. */
@@ -232,15 +233,6 @@ function visibleBoxSide(image: RgbImage, { box }: Detection): number {
   return Math.max(0, Math.min(width, height));
 }
 
-function eyeCentres(landmarks: Landmarks68): { left: Point; right: Point } {
-  return { left: centroid(landmarks.slice(36, 42)), right: centroid(landmarks.slice(42, 48)) };
-}
-
-function interOcularDistance(landmarks: Landmarks68): number {
-  const { left, right } = eyeCentres(landmarks);
-  return Math.hypot(right.x - left.x, right.y - left.y);
-}
-
 /**
  * Roll is the eye line's angle. In the de-rolled face frame, yaw is the nose tip's sideways
  * offset from the eye-mouth midline (mouth corners move symmetrically when people smile or
@@ -272,19 +264,6 @@ function headPose(landmarks: Landmarks68): { yawDeg: number; pitchDeg: number; r
   const r = nose.y / lip.y;
   const pitch = Math.atan2(r * lipDrop - noseDrop, noseDepth - r * lipDepth);
   return { yawDeg: degrees(yaw), pitchDeg: degrees(pitch), rollDeg: degrees(roll) };
-}
-
-function isFinitePoint(p: unknown): p is Point {
-  return typeof p === 'object' && p !== null && Number.isFinite((p as Point).x) && Number.isFinite((p as Point).y);
-}
-
-function centroid(points: readonly Point[]): Point {
-  let x = 0, y = 0;
-  for (const p of points) {
-    x += p.x;
-    y += p.y;
-  }
-  return { x: x / points.length, y: y / points.length };
 }
 
 function mean(values: ArrayLike<number>): number {

@@ -10,7 +10,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { KioskError } from '../errors.js';
 import type { Landmarks68 } from '../face/types.js';
-import { assertLandmarks, blinkDepth, eyeOpenness, interOcular, noseOffset } from './face-signals.js';
+import { interOcularDistance } from '../face/landmark-measures.js';
+import { assertLandmarks, blinkDepth, eyeOpenness, noseOffset } from './face-signals.js';
 
 export const CHALLENGE_INSTRUCTIONS = ['turn_left', 'turn_right', 'blink'] as const;
 /** turn_left and turn_right are the person's own left and right. */
@@ -75,7 +76,7 @@ export function verifyChallenge(
  */
 function isOneFaceTrack(sequence: readonly Landmarks68[], t: ChallengeThresholds): boolean {
   for (let k = 1; k < sequence.length; k++) {
-    const [a, b] = [interOcular(sequence[k - 1]!), interOcular(sequence[k]!)];
+    const [a, b] = [interOcularDistance(sequence[k - 1]!), interOcularDistance(sequence[k]!)];
     if (!(a > 0 && b > 0) || Math.max(a / b, b / a) > t.maxScaleStep) return false;
   }
   return true;

@@ -6,14 +6,8 @@
  * turning or real lids closing change them a lot.
  */
 import { KioskError } from '../errors.js';
+import { eyeCentres, interOcularDistance, isFinitePoint } from '../face/landmark-measures.js';
 import type { Landmarks68, Point } from '../face/types.js';
-
-/** Distance between the eye centres (points 36-41 and 42-47), pixels. */
-export function interOcular(landmarks: Landmarks68): number {
-  const left = centroid(landmarks, 36, 42);
-  const right = centroid(landmarks, 42, 48);
-  return Math.hypot(right.x - left.x, right.y - left.y);
-}
 
 /**
  * Sideways offset of the nose tip (30) from the line through the eyes' midpoint and the
@@ -24,12 +18,13 @@ export function interOcular(landmarks: Landmarks68): number {
  */
 export function noseOffset(landmarks: Landmarks68): number {
   assertLandmarks(landmarks);
-  const eyes = midpoint(centroid(landmarks, 36, 42), centroid(landmarks, 42, 48));
+  const { left, right } = eyeCentres(landmarks);
+  const eyes = midpoint(left, right);
   const mouth = midpoint(landmarks[48]!, landmarks[54]!);
   const nose = landmarks[30]!;
   const axis = { x: mouth.x - eyes.x, y: mouth.y - eyes.y };
   const length = Math.hypot(axis.x, axis.y);
-  const spacing = interOcular(landmarks);
+  const spacing = interOcularDistance(landmarks);
   if (!(length > 0) || !(spacing > 0)) throw new KioskError('INVALID_INPUT', 'Landmarks are degenerate: eyes and mouth coincide');
   // Signed distance of the nose from the eye-mouth line; image x grows right, y grows down.
   const cross = (axis.x * (nose.y - eyes.y) - axis.y * (nose.x - eyes.x)) / length;
@@ -69,19 +64,6 @@ export function assertLandmarks(landmarks: unknown): asserts landmarks is Landma
   if (!Array.isArray(landmarks) || landmarks.length !== 68 || !landmarks.every(isFinitePoint)) {
     throw new KioskError('INVALID_INPUT', 'Liveness needs 68 finite landmarks per frame');
   }
-}
-
-function isFinitePoint(p: unknown): p is Point {
-  return typeof p === 'object' && p !== null && Number.isFinite((p as Point).x) && Number.isFinite((p as Point).y);
-}
-
-function centroid(points: Landmarks68, from: number, to: number): Point {
-  let x = 0, y = 0;
-  for (let i = from; i < to; i++) {
-    x += points[i]!.x;
-    y += points[i]!.y;
-  }
-  return { x: x / (to - from), y: y / (to - from) };
 }
 
 const midpoint = (a: Point, b: Point): Point => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });

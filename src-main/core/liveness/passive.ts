@@ -16,7 +16,8 @@
  */
 import { KioskError } from '../errors.js';
 import type { Landmarks68, Point } from '../face/types.js';
-import { assertLandmarks, blinkDepth, eyeOpenness, interOcular } from './face-signals.js';
+import { centroid, interOcularDistance } from '../face/landmark-measures.js';
+import { assertLandmarks, blinkDepth, eyeOpenness } from './face-signals.js';
 import { applyHomography, fitHomography } from './plane-fit.js';
 
 export interface PassiveThresholds {
@@ -98,7 +99,7 @@ function measure(sequence: readonly Landmarks68[]): PassiveMeasures {
   for (let i = 0; i < sequence.length; i++) {
     for (let j = i + 1; j < sequence.length; j++) {
       const [a, b] = [sequence[i]!, sequence[j]!];
-      const scale = (interOcular(a) + interOcular(b)) / 2;
+      const scale = (interOcularDistance(a) + interOcularDistance(b)) / 2;
       const residuals = innerFaceResiduals(a, b);
       // Degenerate landmarks (no eye spacing, no homography) prove nothing: fail closed.
       if (!(scale > 0) || residuals === undefined) continue;
@@ -131,14 +132,6 @@ function centredMotion(a: Landmarks68, b: Landmarks68): number {
   return Math.sqrt(sum / a.length);
 }
 
-function centroid(points: readonly Point[]): Point {
-  let x = 0, y = 0;
-  for (const p of points) {
-    x += p.x;
-    y += p.y;
-  }
-  return { x: x / points.length, y: y / points.length };
-}
 
 function rms(values: readonly number[]): number {
   let sum = 0;
