@@ -11,39 +11,13 @@ import type { Logger } from '../../src-main/app/logger.js';
 import { LIMITS, schemas, type HandlerName } from '../../src-main/handlers/contract.js';
 import { createDispatcher, createHandlers } from '../../src-main/handlers/table.js';
 import { adminToken, failure, hasModels, openTestKiosk, type TestKiosk } from '../attendance/kiosk-fixture.js';
+import { validInputs as validInputsOf } from './valid-inputs.js';
 
 const frame = Buffer.from(jpeg.encode({ data: Buffer.alloc(64 * 48 * 4, 90), width: 64, height: 48 }, 80).data).toString('base64');
 const pcm = Buffer.from(new Float32Array(1600).buffer).toString('base64');
-const DAY = '2025-01-01';
 
 /** A valid input of every handler; `token` is filled in once signed in. */
-function validInputs(token: string): { [N in HandlerName]: Record<string, unknown> } {
-  return {
-    'kiosk.status': {},
-    'kiosk.phrase': { locale: 'en' },
-    'face.detect': { image: frame },
-    'clock.face.challenge': {},
-    'clock.face': { frames: [frame], challengeId: '0123456789abcdef0123456789abcdef' },
-    'clock.voice': { phraseId: 'p', pcmBase64: pcm, sampleRate: 16000 },
-    'clock.pin': { code: 'E1', pin: '1234' },
-    'admin.login': { pin: '123456' },
-    'admin.logout': { token },
-    'admin.pin.change': { token, currentPin: '1234', newPin: '5678' },
-    'admin.employees.list': { token, includeInactive: true },
-    'admin.employees.create': { token, code: 'N1', name: 'Name', department: 'D', pin: '1234' },
-    'admin.employees.consent': { token, employeeId: 1, textVersion: 'v1' },
-    'admin.enroll.face': { token, employeeId: 1, image: frame, pose: 'front' },
-    'admin.enroll.voice': { token, employeeId: 1, pcmBase64: pcm, sampleRate: 16000 },
-    'admin.employees.reenroll': { token, employeeId: 1 },
-    'admin.employees.deactivate': { token, employeeId: 1 },
-    'admin.employees.erase': { token, employeeId: 1 },
-    'admin.employees.export': { token, employeeId: 1 },
-    'admin.settings.get': { token },
-    'admin.settings.set': { token, settings: { debounceMinutes: 2 } },
-    'reports.timesheet': { token, from: DAY, to: DAY, employeeId: 1 },
-    'reports.csv': { token, from: DAY, to: DAY },
-  };
-}
+const validInputs = (token: string): ReturnType<typeof validInputsOf> => validInputsOf({ token, frame, pcm });
 
 /** Field values that are the right type but break a rule of the contract. */
 const BAD_VALUES: Record<string, readonly unknown[]> = {

@@ -13,6 +13,7 @@
  */
 import { schemas, type HandlerName } from '../../src-main/handlers/contract.js';
 import type { Prng } from './prng.js';
+import { validInputs } from '../handlers/valid-inputs.js';
 
 export type Flavour = 'json' | 'clone';
 
@@ -42,34 +43,7 @@ const NASTY_NUMBERS = [0, -0, 1, -1, 0.5, 2 ** 31, -(2 ** 31), 2 ** 53 + 2, 1e30
 
 /** A valid input of every handler (the fuzz mutates these). */
 export function sampleInput(name: HandlerName, t: FuzzTargets): Record<string, unknown> {
-  const frame = '/9j/4AAQ';
-  const pcm = 'AAAAAAAAAAA=';
-  const inputs: Record<HandlerName, Record<string, unknown>> = {
-    'kiosk.status': {},
-    'kiosk.phrase': { locale: 'en' },
-    'face.detect': { image: frame },
-    'clock.face.challenge': {},
-    'clock.face': { frames: [frame], challengeId: '0123456789abcdef0123456789abcdef' },
-    'clock.voice': { phraseId: 'p', pcmBase64: pcm, sampleRate: 16000 },
-    'clock.pin': { code: 'E1', pin: '1234' },
-    'admin.login': { pin: '1234' },
-    'admin.logout': { token: t.token },
-    'admin.pin.change': { token: t.token, currentPin: '1234', newPin: '5678' },
-    'admin.employees.list': { token: t.token, includeInactive: true },
-    'admin.employees.create': { token: t.token, code: 'N1', name: 'Name', department: 'D', pin: '1234' },
-    'admin.employees.consent': { token: t.token, employeeId: 1, textVersion: 'v1' },
-    'admin.enroll.face': { token: t.token, employeeId: 1, image: frame, pose: 'front' },
-    'admin.enroll.voice': { token: t.token, employeeId: 1, pcmBase64: pcm, sampleRate: 16000 },
-    'admin.employees.reenroll': { token: t.token, employeeId: 1 },
-    'admin.employees.deactivate': { token: t.token, employeeId: 1 },
-    'admin.employees.erase': { token: t.token, employeeId: 1 },
-    'admin.employees.export': { token: t.token, employeeId: 1 },
-    'admin.settings.get': { token: t.token },
-    'admin.settings.set': { token: t.token, settings: { debounceMinutes: 2 } },
-    'reports.timesheet': { token: t.token, from: '2025-01-01', to: '2025-01-02', employeeId: 1 },
-    'reports.csv': { token: t.token, from: '2025-01-01', to: '2025-01-02' },
-  };
-  return { ...inputs[name] };
+  return { ...validInputs({ token: t.token, frame: '/9j/4AAQ', pcm: 'AAAAAAAAAAA=' })[name] };
 }
 
 /** A payload as the handler receives it: already through the transport's serialisation. */
