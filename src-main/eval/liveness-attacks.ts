@@ -8,6 +8,7 @@
  */
 import type { RgbImage } from '../core/face/types.js';
 import { applyHomography, type Homography } from '../core/liveness/plane-fit.js';
+import { mulberry32 } from './mulberry32.js';
 
 export interface PlanarAttackOptions {
   /** Output frame size (a webcam's 640x480 by default). */
@@ -201,17 +202,6 @@ function invert3(m: readonly number[]): number[] {
   ];
 }
 
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal numbers by Box-Muller. */
 function gaussian(random: () => number): () => number {

@@ -1,5 +1,6 @@
 /** Hand-built image files for decoder tests: every byte is written here, so each case is known exactly. */
 import { deflateSync } from 'node:zlib';
+import { mulberry32Uint32 } from '../../src-main/eval/mulberry32.js';
 
 export function crc32(bytes: Uint8Array): number {
   let crc = 0xffffffff;
@@ -61,14 +62,6 @@ export function withSegment(jpeg: Uint8Array, segment: Uint8Array): Uint8Array {
 
 /** Deterministic bytes for fuzzing (mulberry32). */
 export function randomBytes(seed: number, length: number): Uint8Array {
-  let a = seed >>> 0;
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) & 255;
-  }
-  return out;
+  const next = mulberry32Uint32(seed);
+  return Uint8Array.from({ length }, () => next() & 255);
 }

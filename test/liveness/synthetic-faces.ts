@@ -8,6 +8,8 @@
 import type { Point } from '../../src-main/core/face/types.js';
 import { turnedHead, type HeadShape } from '../face/landmarks.js';
 
+export { mulberry32 as seeded } from '../../src-main/eval/mulberry32.js';
+
 /** Depths and drops in eye spacings: nose 0.4 in front of the eyes, as a mean adult head. */
 export const HEAD: HeadShape = { noseDepth: 0.4, lipDepth: 0.2, noseDrop: 0.62, lipDrop: 1 };
 export const EYE_DISTANCE_PX = 80;
@@ -69,16 +71,6 @@ export function jitter(points: readonly Point[], sigma: number, random: () => nu
   return points.map((p) => ({ x: p.x + sigma * eye * gauss(), y: p.y + sigma * eye * gauss() }));
 }
 
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function eyeSpacing(points: readonly Point[]): number {
   const c = (from: number): Point => {
