@@ -10,7 +10,6 @@ import type { RgbImage } from '../../src-main/core/face/types.js';
 import { data, hasData, repoRoot } from '../helpers/paths.js';
 import {
   ascii,
-  concat,
   exifOrientationSegment,
   ihdr,
   PNG_SIGNATURE,
@@ -123,13 +122,13 @@ describe('decodeImage: formats', () => {
   });
 
   it('decodes binary and ASCII PGM/PPM, 8- and 16-bit, with comments', () => {
-    const p5 = concat([ascii('P5\n# ORL-style\n3 1\n255\n'), Uint8Array.from([0, 128, 255])]);
+    const p5 = Buffer.concat([ascii('P5\n# ORL-style\n3 1\n255\n'), Uint8Array.from([0, 128, 255])]);
     expect([...decodeImage(p5).data]).toEqual([0, 0, 0, 128, 128, 128, 255, 255, 255]);
     // 16-bit big-endian, maxval 1023: 1023 -> 255, 512 -> round(127.62) = 128.
-    const p5wide = concat([ascii('P5 2 1 1023\n'), Uint8Array.from([0x03, 0xff, 0x02, 0x00])]);
+    const p5wide = Buffer.concat([ascii('P5 2 1 1023\n'), Uint8Array.from([0x03, 0xff, 0x02, 0x00])]);
     expect([...decodeImage(p5wide).data]).toEqual([255, 255, 255, 128, 128, 128]);
     expect([...decodeImage(ascii('P2\n2 2 # size\n15\n0 15\n5 # five\n10\n')).data]).toEqual([0, 0, 0, 255, 255, 255, 85, 85, 85, 170, 170, 170]);
-    expect([...decodeImage(concat([ascii('P6 1 1 255 '), Uint8Array.from([1, 2, 3])])).data]).toEqual([1, 2, 3]);
+    expect([...decodeImage(Buffer.concat([ascii('P6 1 1 255 '), Uint8Array.from([1, 2, 3])])).data]).toEqual([1, 2, 3]);
     expect([...decodeImage(ascii('P3 1 1 255 7 8 9')).data]).toEqual([7, 8, 9]);
   });
 
@@ -155,8 +154,8 @@ describe('decodeImage: bad input gets a typed error', () => {
   });
 
   it('unknown magic bytes: UNSUPPORTED_FORMAT, whatever the content', () => {
-    expect(errorCode(() => decodeImage(concat([ascii('BM'), randomBytes(1, 100)])))).toBe('UNSUPPORTED_FORMAT');
-    expect(errorCode(() => decodeImage(concat([ascii('RIFF\0\0\0\0WEBPVP8 '), randomBytes(2, 100)])))).toBe('UNSUPPORTED_FORMAT');
+    expect(errorCode(() => decodeImage(Buffer.concat([ascii('BM'), randomBytes(1, 100)])))).toBe('UNSUPPORTED_FORMAT');
+    expect(errorCode(() => decodeImage(Buffer.concat([ascii('RIFF\0\0\0\0WEBPVP8 '), randomBytes(2, 100)])))).toBe('UNSUPPORTED_FORMAT');
     expect(errorCode(() => decodeImage(ascii('hello, this is text')))).toBe('UNSUPPORTED_FORMAT');
   });
 
@@ -168,17 +167,17 @@ describe('decodeImage: bad input gets a typed error', () => {
   });
 
   it('random bytes behind a PNG signature, a bad CRC or missing data: CORRUPT_IMAGE', () => {
-    expect(errorCode(() => decodeImage(concat([Uint8Array.from(PNG_SIGNATURE), randomBytes(3, 500)])))).toBe('CORRUPT_IMAGE');
+    expect(errorCode(() => decodeImage(Buffer.concat([Uint8Array.from(PNG_SIGNATURE), randomBytes(3, 500)])))).toBe('CORRUPT_IMAGE');
     const good = pngFile(2, 2, 8, 2, [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]]);
     const badCrc = good.slice();
     badCrc[44] = badCrc[44]! ^ 0xff; // inside the IDAT data
     expect(errorCode(() => decodeImage(badCrc))).toBe('CORRUPT_IMAGE');
     expect(errorCode(() => decodeImage(good.subarray(0, 45)))).toBe('CORRUPT_IMAGE');
-    expect(errorCode(() => decodeImage(concat([Uint8Array.from(PNG_SIGNATURE), ihdr(0, 5, 8, 2)])))).toBe('CORRUPT_IMAGE');
+    expect(errorCode(() => decodeImage(Buffer.concat([Uint8Array.from(PNG_SIGNATURE), ihdr(0, 5, 8, 2)])))).toBe('CORRUPT_IMAGE');
   });
 
   it('an interlaced PNG whose data inflates far past its size: CORRUPT_IMAGE, not an out-of-memory crash', () => {
-    const bomb = concat([
+    const bomb = Buffer.concat([
       Uint8Array.from(PNG_SIGNATURE),
       ihdr(64, 64, 8, 2, 1),
       pngChunk('IDAT', deflateSync(new Uint8Array(32 * 2 ** 20))),
@@ -202,7 +201,7 @@ describe('decodeImage: bad input gets a typed error', () => {
   });
 
   it('PGM with missing pixels, a sample above maxval, maxval 0 or no size: CORRUPT_IMAGE', () => {
-    expect(errorCode(() => decodeImage(concat([ascii('P5 4 4 255\n'), new Uint8Array(10)])))).toBe('CORRUPT_IMAGE');
+    expect(errorCode(() => decodeImage(Buffer.concat([ascii('P5 4 4 255\n'), new Uint8Array(10)])))).toBe('CORRUPT_IMAGE');
     expect(errorCode(() => decodeImage(ascii('P2 2 1 100 50 101')))).toBe('CORRUPT_IMAGE');
     expect(errorCode(() => decodeImage(ascii('P2 1 1 0 0')))).toBe('CORRUPT_IMAGE');
     expect(errorCode(() => decodeImage(ascii('P5 # nothing else\n')))).toBe('CORRUPT_IMAGE');
@@ -213,9 +212,9 @@ describe('decodeImage: bad input gets a typed error', () => {
   // that looked past the header would report CORRUPT_IMAGE, so IMAGE_TOO_LARGE proves the limit
   // was applied from the header, before anything was decoded or allocated.
   it.each([
-    ['PNG', concat([Uint8Array.from(PNG_SIGNATURE), ihdr(8000, 6250, 8, 2)])],
+    ['PNG', Buffer.concat([Uint8Array.from(PNG_SIGNATURE), ihdr(8000, 6250, 8, 2)])],
     ['JPEG', Uint8Array.from([0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 6250 >> 8, 6250 & 255, 8000 >> 8, 8000 & 255, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1])],
-    ['GIF', concat([ascii('GIF89a'), Uint8Array.from([8000 & 255, 8000 >> 8, 6250 & 255, 6250 >> 8, 0, 0, 0]), Uint8Array.from([0x3b])])],
+    ['GIF', Buffer.concat([ascii('GIF89a'), Uint8Array.from([8000 & 255, 8000 >> 8, 6250 & 255, 6250 >> 8, 0, 0, 0]), Uint8Array.from([0x3b])])],
     ['PGM', ascii('P5 8000 6250 255\n')],
   ])('a 50-megapixel %s is refused from its header: IMAGE_TOO_LARGE', (_format, bytes) => {
     expect(errorCode(() => decodeImage(bytes))).toBe('IMAGE_TOO_LARGE');
@@ -238,7 +237,7 @@ describe('decodeImage: bad input gets a typed error', () => {
       jpeg.encode({ width: 40, height: 30, data: rgba }, 90).data,
       pngFile(4, 3, 8, 6, Array.from({ length: 3 }, (_, y) => Array.from({ length: 16 }, (_, i) => (i * 37 + y) & 255))),
       gifBuf.slice(0, gifWriter.end()),
-      concat([ascii('P5 4 4 255\n'), randomBytes(9, 16)]),
+      Buffer.concat([ascii('P5 4 4 255\n'), randomBytes(9, 16)]),
     ];
     const outcomes = new Set<string>();
     for (let seed = 0; seed < 400; seed++) {

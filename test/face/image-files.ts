@@ -27,23 +27,13 @@ export function ihdr(width: number, height: number, depth: number, colorType: nu
 /** A PNG whose rows (already packed at `depth`) are stored with filter 0. */
 export function pngFile(width: number, height: number, depth: number, colorType: number, rows: number[][], extra: Uint8Array[] = []): Uint8Array {
   const raw = Uint8Array.from(rows.flatMap((row) => [0, ...row]));
-  return concat([
+  return Buffer.concat([
     Uint8Array.from(PNG_SIGNATURE),
     ihdr(width, height, depth, colorType),
     ...extra,
     pngChunk('IDAT', deflateSync(raw)),
     pngChunk('IEND', []),
   ]);
-}
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 export const ascii = (text: string): Uint8Array => Uint8Array.from([...text].map((c) => c.charCodeAt(0)));
@@ -57,7 +47,7 @@ export function exifOrientationSegment(orientation: number): Uint8Array {
 
 /** Inserts a segment right after a JPEG's SOI marker. */
 export function withSegment(jpeg: Uint8Array, segment: Uint8Array): Uint8Array {
-  return concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+  return Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
 }
 
 /** Deterministic bytes for fuzzing (mulberry32). */

@@ -81,11 +81,11 @@ export function buildWav(spec: WavSpec): Uint8Array {
     ...(spec.extraChunks ?? []).map((c) => chunk(c.id, c.body)),
     chunk('data', spec.data),
   ];
-  const body = concat([ascii('WAVE'), ...chunks]);
+  const body = Buffer.concat([ascii('WAVE'), ...chunks]);
   const header = new DataView(new ArrayBuffer(8));
   ascii('RIFF').forEach((b, i) => header.setUint8(i, b));
   header.setUint32(4, body.length, true);
-  return concat([new Uint8Array(header.buffer), body]);
+  return Buffer.concat([new Uint8Array(header.buffer), body]);
 }
 
 /** 16-bit little-endian PCM bytes of samples in [-1, 1). */
@@ -100,19 +100,10 @@ function chunk(id: string, body: Uint8Array): Uint8Array {
   ascii(id).forEach((b, i) => head.setUint8(i, b));
   head.setUint32(4, body.length, true);
   const pad = body.length % 2 === 1 ? [new Uint8Array(1)] : [];
-  return concat([new Uint8Array(head.buffer), body, ...pad]);
+  return Buffer.concat([new Uint8Array(head.buffer), body, ...pad]);
 }
 
 function ascii(s: string): Uint8Array {
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
