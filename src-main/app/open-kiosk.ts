@@ -31,7 +31,7 @@ import { watchAuditIntegrity, type AuditWatch } from './audit-watch.js';
 import { silentLogger, type Logger } from './logger.js';
 
 /** The audit chain's anchor file sits beside the database: `kiosk.db.audit-anchor`. */
-export const AUDIT_ANCHOR_SUFFIX = '.audit-anchor';
+const AUDIT_ANCHOR_SUFFIX = '.audit-anchor';
 
 export interface OpenKioskOptions {
   readonly dbPath: string;
