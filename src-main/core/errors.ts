@@ -3,58 +3,9 @@
  * cause is a KioskError with a stable `code`, so transports can map it to a reply
  * without parsing messages, and tests can assert the exact failure.
  */
-export type KioskErrorCode =
-  // input decoding / limits
-  | 'EMPTY_INPUT'
-  | 'CORRUPT_IMAGE'
-  | 'UNSUPPORTED_FORMAT'
-  | 'IMAGE_TOO_LARGE'
-  | 'BAD_FRAME'
-  | 'INVALID_INPUT'
-  | 'PAYLOAD_TOO_LARGE'
-  // face quality gates
-  | 'NO_FACE'
-  | 'MULTIPLE_FACES'
-  | 'FACE_TOO_SMALL'
-  | 'TOO_DARK'
-  | 'OVEREXPOSED'
-  | 'BLURRED'
-  | 'STRONG_POSE'
-  // face liveness (presentation-attack detection)
-  | 'LIVENESS_FAILED'
-  | 'CHALLENGE_EXPIRED'
-  // voice quality gates
-  | 'NO_SPEECH'
-  | 'SPEECH_TOO_SHORT'
-  | 'CLIPPING'
-  | 'TOO_QUIET'
-  | 'BAD_AUDIO'
-  | 'CORRUPT_AUDIO'
-  // models / runtime
-  | 'MODEL_MISSING'
-  | 'MODEL_CORRUPT'
-  | 'RUNTIME_ERROR'
-  // store
-  | 'DB_TOO_NEW'
-  | 'MIGRATION_FAILED'
-  | 'NOT_FOUND'
-  | 'DUPLICATE'
-  | 'CONFLICT'
-  | 'DB_CORRUPT'
-  // templates at rest
-  | 'TEMPLATE_TAMPERED'
-  | 'KEY_INSECURE'
-  | 'KEY_INVALID'
-  // services and transports
-  | 'CONSENT_REQUIRED'
-  | 'UNAUTHORIZED'
-  | 'LOCKED_OUT'
-  | 'PIN_REJECTED'
-  | 'PHRASE_EXPIRED'
-  | 'VOICE_UNAVAILABLE'
-  | 'UNKNOWN_HANDLER'
-  | 'FORBIDDEN_ORIGIN'
-  | 'INTERNAL';
+import type { KioskErrorCode } from '../../src-shared/error-codes.js';
+
+export type { KioskErrorCode };
 
 export class KioskError extends Error {
   readonly code: KioskErrorCode;

@@ -10,7 +10,7 @@ import type { Kiosk } from '../app/open-kiosk.js';
 import type { KioskSettings } from '../core/attendance/settings.js';
 import { exportEmployeeData } from '../core/privacy/employee-export.js';
 import type { Logger } from '../app/logger.js';
-import { schemas, type HandlerName, type Outputs, type Reply, type ValidInput } from './contract.js';
+import { schemas, type HandlerName, type Outputs, type Reply, type ValidInput } from '../../src-shared/contract.js';
 import { decodeBase64, decodeFloat32 } from './payload.js';
 
 export type Handlers = { readonly [N in HandlerName]: (input: ValidInput<N>) => Promise<Outputs[N]> | Outputs[N] };

@@ -3,7 +3,7 @@
  * In Electron the preload exposes `window.kiosk.invoke`; in a plain browser the same handlers
  * answer `POST /api/<name>`. Either way a failed reply becomes a `KioskApiError` with its code.
  */
-import type { HandlerInput, HandlerName, Outputs, Reply } from '../../src-main/handlers/contract.js';
+import type { HandlerInput, HandlerName, Outputs, Reply } from '../../src-shared/contract.js';
 
 export type { HandlerInput, HandlerName, Outputs };
 

@@ -1,5 +1,5 @@
 /** Geometry of the per-day bar chart, kept apart from the SVG markup so it can be tested. */
-import type { TimesheetRow } from '../../src-main/handlers/contract.js';
+import type { TimesheetRow } from '../../src-shared/contract.js';
 
 export interface DayTotal {
   day: string;

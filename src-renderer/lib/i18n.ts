@@ -4,6 +4,7 @@
  * The Korean table is typed against the English one, so a missing translation fails the build.
  */
 import { derived, get, writable } from 'svelte/store';
+import { LOCALES, type Locale } from '../../src-shared/vocabulary.js';
 
 const en = {
   'app.title': 'Attendance',
@@ -469,8 +470,6 @@ const ko: Record<MessageKey, string> = {
 /** Version of `wizard.consent.text` (both languages) recorded with each consent; bump it when the text changes. */
 export const CONSENT_TEXT_VERSION = 'consent-v1';
 
-export type Locale = 'en' | 'ko';
-export const LOCALES: readonly Locale[] = ['en', 'ko'];
 const tables: Record<Locale, Record<MessageKey, string>> = { en, ko };
 const STORAGE_KEY = 'kiosk.locale';
 

@@ -4,7 +4,8 @@
  */
 import { KioskApiError } from './api.js';
 import { DeviceError } from './devices.js';
-import { intlLocale, isMessageKey, type Locale, type MessageKey, type Params, type Translate } from './i18n.js';
+import type { Locale } from '../../src-shared/vocabulary.js';
+import { intlLocale, isMessageKey, type MessageKey, type Params, type Translate } from './i18n.js';
 
 export type DayPart = 'morning' | 'afternoon' | 'evening';
 

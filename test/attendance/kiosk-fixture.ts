@@ -11,7 +11,7 @@ import { silentLogger, type Logger } from '../../src-main/app/logger.js';
 import { openKiosk, type Kiosk } from '../../src-main/app/open-kiosk.js';
 import type { ScryptCost } from '../../src-main/core/attendance/pin-hash.js';
 import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
-import type { HandlerName, Outputs, Reply } from '../../src-main/handlers/contract.js';
+import type { HandlerName, Outputs, Reply } from '../../src-shared/contract.js';
 import { createDispatcher, createHandlers, type Dispatch } from '../../src-main/handlers/table.js';
 import { data, hasData, repoRoot } from '../helpers/paths.js';
 

@@ -4,7 +4,7 @@
  * stranger → duplicate face refused → next day → erase → restart with the gallery reloaded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClockResult } from '../../src-main/handlers/contract.js';
+import type { ClockResult } from '../../src-shared/contract.js';
 import {
   adminToken,
   base64Of,

@@ -8,8 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHALLENGE_INSTRUCTIONS, type ChallengeInstruction } from '../../src-main/core/liveness/challenge.js';
-import type { Outputs } from '../../src-main/handlers/contract.js';
+import { CHALLENGE_INSTRUCTIONS, type ChallengeInstruction } from '../../src-shared/vocabulary.js';
+import type { Outputs } from '../../src-shared/contract.js';
 import { adminToken, base64Of, call, failure, hasModels, hasWebcamPhotos, openTestKiosk, webcam, type TestKiosk } from '../attendance/kiosk-fixture.js';
 import { data } from '../helpers/paths.js';
 

@@ -2,7 +2,7 @@
  * One valid input of every handler of the contract, shared by the contract tests and the fuzz
  * (which mutates them). The caller gives the admin token and the encoded frame and audio to use.
  */
-import type { HandlerName } from '../../src-main/handlers/contract.js';
+import type { HandlerName } from '../../src-shared/contract.js';
 
 const DAY = '2025-01-01';
 

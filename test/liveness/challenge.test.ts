@@ -1,6 +1,7 @@
 /** Challenge-response liveness on synthetic landmark sequences, and the single-use, time-limited issuer. */
 import { describe, expect, it } from 'vitest';
-import { CHALLENGE_INSTRUCTIONS, ChallengeIssuer, verifyChallenge } from '../../src-main/core/liveness/challenge.js';
+import { CHALLENGE_INSTRUCTIONS } from '../../src-shared/vocabulary.js';
+import { ChallengeIssuer, verifyChallenge } from '../../src-main/core/liveness/challenge.js';
 import type { Point } from '../../src-main/core/face/types.js';
 import { closeEyes, head, jitter, pictureView, seeded } from './synthetic-faces.js';
 

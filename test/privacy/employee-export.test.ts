@@ -4,7 +4,7 @@
  * anybody else, leaves out the template vectors and the PIN hash, and is itself audit-logged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmployeeDataExport, PunchEvent } from '../../src-main/handlers/contract.js';
+import type { EmployeeDataExport, PunchEvent } from '../../src-shared/contract.js';
 import { adminToken, base64Of, call, failure, hasModels, hasWebcamPhotos, openTestKiosk, webcam, type TestKiosk } from '../attendance/kiosk-fixture.js';
 import { manifestSha256 } from './helpers.js';
 

@@ -4,7 +4,7 @@
  */
 import { cleanup } from '@testing-library/svelte';
 import { vi } from 'vitest';
-import type { HandlerInput, HandlerName, Outputs, Reply } from '../../src-main/handlers/contract.js';
+import type { HandlerInput, HandlerName, Outputs, Reply } from '../../src-shared/contract.js';
 import type { KioskBridge } from '../../src-renderer/lib/api.js';
 
 type Handler<N extends HandlerName> = (input: HandlerInput<N>) => Reply<N> | Promise<Reply<N>>;

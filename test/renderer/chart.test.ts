@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TimesheetRow } from '../../src-main/handlers/contract.js';
+import type { TimesheetRow } from '../../src-shared/contract.js';
 import { daysBetween, hoursPerDay, layoutBars } from '../../src-renderer/lib/chart.js';
 
 const row = (employeeId: number, day: string, hours: number): TimesheetRow => ({

@@ -5,7 +5,7 @@
  */
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EmployeeDataExport } from '../../src-main/handlers/contract.js';
+import type { EmployeeDataExport } from '../../src-shared/contract.js';
 import EmployeeList from '../../src-renderer/admin/EmployeeList.svelte';
 import { adminCall } from '../../src-renderer/admin/session.js';
 import { locale } from '../../src-renderer/lib/i18n.js';

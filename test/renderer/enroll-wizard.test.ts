@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EmployeeSummary } from '../../src-main/handlers/contract.js';
+import type { EmployeeSummary } from '../../src-shared/contract.js';
 import EnrollWizard from '../../src-renderer/admin/EnrollWizard.svelte';
 import { adminCall } from '../../src-renderer/admin/session.js';
 import { callsTo, ok, removeBridge, removeMediaDevices, stubBridge, stubMediaDevices } from './bridge.js';

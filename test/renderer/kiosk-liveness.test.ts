@@ -6,7 +6,7 @@
  */
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LIMITS, type Outputs } from '../../src-main/handlers/contract.js';
+import { LIMITS, type Outputs } from '../../src-shared/contract.js';
 import App from '../../src-renderer/App.svelte';
 import KioskScreen from '../../src-renderer/kiosk/KioskScreen.svelte';
 import { challengeBurstPlan, CHALLENGE_SEND_MARGIN_MS } from '../../src-renderer/lib/challenge.js';

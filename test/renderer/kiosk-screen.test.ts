@@ -5,7 +5,7 @@
  */
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Reply } from '../../src-main/handlers/contract.js';
+import type { Reply } from '../../src-shared/contract.js';
 import KioskScreen from '../../src-renderer/kiosk/KioskScreen.svelte';
 import type { ClockResult } from '../../src-renderer/kiosk/outcome.js';
 import { locale } from '../../src-renderer/lib/i18n.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKiosk, type Kiosk } from '../../src-main/app/open-kiosk.js';
 import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
-import type { ClockResult } from '../../src-main/handlers/contract.js';
+import type { ClockResult } from '../../src-shared/contract.js';
 import { createDispatcher, createHandlers, type Dispatch } from '../../src-main/handlers/table.js';
 import { startHttpServer, type KioskHttpServer } from '../../src-main/transport/http/server.js';
 import { createInvokeListener } from '../../src-main/transport/ipc/invoke-listener.js';

@@ -7,18 +7,18 @@
  * models). Every reply must be a typed error — a known KioskError code, never INTERNAL — and
  * nothing may be logged as an unexpected failure; afterwards the kiosk still answers.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src-main/app/logger.js';
-import type { HandlerName } from '../../src-main/handlers/contract.js';
+import { isKioskErrorCode } from '../../src-shared/error-codes.js';
+import type { HandlerName } from '../../src-shared/contract.js';
 import { httpStatusFor, startHttpServer, type KioskHttpServer } from '../../src-main/transport/http/server.js';
 import { createInvokeListener } from '../../src-main/transport/ipc/invoke-listener.js';
 import { APP_ENTRY_URL } from '../../src-main/transport/ipc/window-config.js';
 import { TEST_ADMIN_PIN, adminToken, call, hasModels, openTestKiosk, type TestKiosk } from '../attendance/kiosk-fixture.js';
-import { repoRoot } from '../helpers/paths.js';
 import { handlerNames, malformedPayload, type Flavour, type FuzzTargets, type Malformed } from './malformed.js';
 import { Prng } from './prng.js';
 
@@ -27,15 +27,13 @@ const SEED = Number(process.env.KIOSK_FUZZ_SEED ?? 20_250_310);
 const PER_HANDLER = 460;
 const MIN_PER_TRANSPORT = 10_000;
 
-/** The KioskErrorCode union, read from its source so a new code is known without editing this test. */
-const KNOWN_CODES = new Set([...readFileSync(join(repoRoot, 'src-main/core/errors.ts'), 'utf8').matchAll(/\|\s*'([A-Z_]+)'/g)].map((m) => m[1]!));
 
 /** Why `reply` is not a typed error, or null when it is one. */
 function notATypedError(reply: unknown): string | null {
   if (typeof reply !== 'object' || reply === null) return `reply is ${String(reply)}`;
   const { ok, error } = reply as { ok?: unknown; error?: { code?: unknown; message?: unknown } };
   if (ok !== false) return `reply is not an error: ${JSON.stringify(reply).slice(0, 200)}`;
-  if (typeof error?.code !== 'string' || !KNOWN_CODES.has(error.code)) return `unknown error code ${String(error?.code)}`;
+  if (typeof error?.code !== 'string' || !isKioskErrorCode(error.code)) return `unknown error code ${String(error?.code)}`;
   if (error.code === 'INTERNAL') return 'INTERNAL (an unexpected exception)';
   if (typeof error.message !== 'string' || error.message.length === 0) return 'error without a message';
   return null;

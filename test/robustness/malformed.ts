@@ -11,7 +11,7 @@
  * is malformed by the contract's own definition. 'clone' payloads may hold what Electron's IPC
  * (structured clone) can carry and JSON cannot: undefined, NaN, BigInt, Map, typed arrays, cycles.
  */
-import { schemas, type HandlerName } from '../../src-main/handlers/contract.js';
+import { schemas, type HandlerName } from '../../src-shared/contract.js';
 import type { Prng } from './prng.js';
 import { validInputs } from '../handlers/valid-inputs.js';
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPin } from '../../src-main/core/attendance/pin-hash.js';
 import type { AuditEntry } from '../../src-main/core/store/audit-log.js';
-import { schemas, type HandlerName } from '../../src-main/handlers/contract.js';
+import { schemas, type HandlerName } from '../../src-shared/contract.js';
 import { TEST_ADMIN_PIN, adminToken, base64Of, call, failure, hasModels, hasWebcamPhotos, openTestKiosk, webcam, type TestKiosk } from '../attendance/kiosk-fixture.js';
 import { gridClip, hasGrid, hasVoiceModels, pcmOf } from '../privacy/helpers.js';
 

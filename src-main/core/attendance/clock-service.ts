@@ -7,12 +7,13 @@
  * BEGIN IMMEDIATE transaction, so simultaneous clock-ins — from this process or another one
  * on the same database — are serialised: none lost, none duplicated, directions consistent.
  */
-import type { ClockResult, PunchEvent } from '../../handlers/contract.js';
+import type { ChallengeInstruction, Locale } from '../../../src-shared/vocabulary.js';
+import type { ClockResult, PunchEvent } from '../../../src-shared/contract.js';
 import { KioskError, isKioskError, type KioskErrorCode } from '../errors.js';
 import type { FaceAnalysis } from '../face/engine.js';
 import { decodeImage } from '../face/decode.js';
 import type { Landmarks68 } from '../face/types.js';
-import { ChallengeIssuer, verifyChallenge, type ChallengeInstruction, type IssuedChallenge } from '../liveness/challenge.js';
+import { ChallengeIssuer, verifyChallenge, type IssuedChallenge } from '../liveness/challenge.js';
 import { enforcePassiveLiveness } from '../liveness/passive.js';
 import { decide } from '../match/decision.js';
 import type { AttendanceEvent } from '../store/attendance-repository.js';
@@ -20,7 +21,7 @@ import type { Employee } from '../store/employee-repository.js';
 import { AttemptLimiter, MemoryLockStore } from './attempt-limiter.js';
 import { requireVoice, type ServiceContext } from './context.js';
 import type { ModalityGallery } from './modality-gallery.js';
-import type { PhraseIssuer, PhraseLocale } from './phrases.js';
+import type { PhraseIssuer } from './phrases.js';
 import { DEFAULT_SCRYPT_COST, decoyHash, verifyPin, type ScryptCost } from './pin-hash.js';
 
 export interface FaceBoxes {
@@ -92,7 +93,7 @@ export class ClockService {
     return this.challenges.issue();
   }
 
-  issuePhrase(locale: PhraseLocale): { phraseId: string; text: string } {
+  issuePhrase(locale: Locale): { phraseId: string; text: string } {
     requireVoice(this.context.voice);
     return this.phrases.issue(locale);
   }

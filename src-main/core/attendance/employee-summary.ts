@@ -1,5 +1,5 @@
 /** An employee as the admin screens show it: consent state and template counts for the current models. */
-import type { EmployeeSummary } from '../../handlers/contract.js';
+import type { EmployeeSummary } from '../../../src-shared/contract.js';
 import type { Employee } from '../store/employee-repository.js';
 import type { ServiceContext } from './context.js';
 

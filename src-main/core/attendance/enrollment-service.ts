@@ -5,7 +5,8 @@
  * re-enroll, deactivate and erase. Every action is appended to the audit log under the
  * admin session's actor.
  */
-import type { EmployeeSummary } from '../../handlers/contract.js';
+import { ENROLL_FACE_SHOTS, ENROLL_VOICE_PHRASES, type FacePose } from '../../../src-shared/vocabulary.js';
+import type { EmployeeSummary } from '../../../src-shared/contract.js';
 import { KioskError } from '../errors.js';
 import type { FaceQuality } from '../face/quality.js';
 import { imageMediaType, pcmBytes, pcmMediaType } from '../privacy/raw-capture-repository.js';
@@ -13,12 +14,6 @@ import type { Employee } from '../store/employee-repository.js';
 import { requireVoice, type ServiceContext } from './context.js';
 import { summarise } from './employee-summary.js';
 import { DEFAULT_SCRYPT_COST, hashPin, type ScryptCost } from './pin-hash.js';
-
-/** Shots and phrases an enrollment asks for: one per guided pose, and three phrases of about 3 s. */
-export const FACE_SHOTS_NEEDED = 3;
-export const VOICE_PHRASES_NEEDED = 3;
-
-export type FacePose = 'front' | 'left' | 'right';
 
 export interface NewEmployeeInput {
   readonly code: string;
@@ -113,7 +108,7 @@ export class EnrollmentService {
     return {
       employee: summary,
       quality: qualityFigures(analysis.quality, analysis.detection.score),
-      shotsNeeded: Math.max(0, FACE_SHOTS_NEEDED - summary.faceTemplates),
+      shotsNeeded: Math.max(0, ENROLL_FACE_SHOTS - summary.faceTemplates),
     };
   }
 
@@ -148,7 +143,7 @@ export class EnrollmentService {
     return {
       employee: summary,
       speechSeconds: sample.speechSeconds,
-      phrasesNeeded: Math.max(0, VOICE_PHRASES_NEEDED - summary.voiceTemplates),
+      phrasesNeeded: Math.max(0, ENROLL_VOICE_PHRASES - summary.voiceTemplates),
     };
   }
 

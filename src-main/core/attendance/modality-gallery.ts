@@ -6,10 +6,11 @@
  * their best row (face shots under different poses); 'mean' keeps one row per employee built
  * from all their vectors by `combine` (voice phrases: the voice engine's enrollment template).
  */
+import { type BiometricModality } from '../../../src-shared/vocabulary.js';
 import { KioskError } from '../errors.js';
 import { Gallery, type Candidate, type TemplateSource } from '../match/gallery.js';
 import type { Similarity, Vector } from '../match/energy.js';
-import type { ModelRef, TemplateModality } from '../store/template-repository.js';
+import type { ModelRef } from '../store/template-repository.js';
 
 export type TemplateRule = { readonly kind: 'each' } | { readonly kind: 'mean'; readonly combine: (vectors: readonly Float32Array[]) => Float32Array };
 
@@ -25,7 +26,7 @@ export class ModalityGallery {
   private readonly vectors = new Map<number, Enrolled[]>();
 
   constructor(
-    readonly modality: TemplateModality,
+    readonly modality: BiometricModality,
     readonly model: ModelRef,
     private readonly similarity: Similarity,
     private readonly rule: TemplateRule,

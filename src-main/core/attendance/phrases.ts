@@ -5,10 +5,10 @@
  * this raises the bar for casual replay (the person must say the shown words, live) but does
  * not stop a synthesised or spliced recording of the shown phrase.
  */
+import { type Locale } from '../../../src-shared/vocabulary.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import { KioskError } from '../errors.js';
 
-export type PhraseLocale = 'en' | 'ko';
 
 export interface IssuedPhrase {
   readonly phraseId: string;
@@ -16,7 +16,7 @@ export interface IssuedPhrase {
 }
 
 // About 3 s read aloud: "<colour> <animal> <verb> <number> <place>". 8·8·8·9·8 ≈ 37 000 phrases per language.
-const WORDS: Record<PhraseLocale, readonly (readonly string[])[]> = {
+const WORDS: Record<Locale, readonly (readonly string[])[]> = {
   en: [
     ['red', 'blue', 'green', 'yellow', 'purple', 'silver', 'golden', 'orange'],
     ['tigers', 'rabbits', 'dolphins', 'eagles', 'horses', 'turtles', 'foxes', 'owls'],
@@ -53,7 +53,7 @@ export class PhraseIssuer {
     this.maxOutstanding = options.maxOutstanding ?? 1000;
   }
 
-  issue(locale: PhraseLocale): IssuedPhrase {
+  issue(locale: Locale): IssuedPhrase {
     const words = WORDS[locale] ?? WORDS.en;
     const text = words.map((choices) => choices[randomInt(choices.length)]!).join(' ');
     const phraseId = randomBytes(16).toString('hex');

@@ -5,7 +5,7 @@
  * and the hours worked (the sum of the day's shifts, so breaks clocked out are not paid; a shift
  * never closed adds nothing). Also per-day and per-week totals for the chart, and the CSV export.
  */
-import type { TimesheetRow } from '../../handlers/contract.js';
+import type { TimesheetRow } from '../../../src-shared/contract.js';
 import { KioskError } from '../errors.js';
 import type { AttendanceEvent } from '../store/attendance-repository.js';
 import type { ServiceContext } from './context.js';

@@ -6,6 +6,7 @@
  * only together with the code that honours it: the admin screen never shows a dead switch.
  */
 import { z } from 'zod';
+import { LIVENESS_MODES, type LivenessMode } from '../../../src-shared/vocabulary.js';
 import type { SettingsSpec } from '../store/settings-repository.js';
 
 export type KioskSettings = {
@@ -45,9 +46,6 @@ export type KioskSettings = {
    */
   livenessMode: LivenessMode;
 };
-
-export const LIVENESS_MODES = ['off', 'passive', 'challenge'] as const;
-export type LivenessMode = (typeof LIVENESS_MODES)[number];
 
 const score = z.number().min(-1).max(1);
 const margin = z.number().min(0).max(1);

@@ -8,14 +8,12 @@
  * no flat picture makes.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { CHALLENGE_INSTRUCTIONS, type ChallengeInstruction } from '../../../src-shared/vocabulary.js';
 import { KioskError } from '../errors.js';
 import type { Landmarks68 } from '../face/types.js';
 import { interOcularDistance } from '../face/landmark-measures.js';
 import { assertLandmarks, blinkDepth, eyeOpenness, noseOffset } from './face-signals.js';
 
-export const CHALLENGE_INSTRUCTIONS = ['turn_left', 'turn_right', 'blink'] as const;
-/** turn_left and turn_right are the person's own left and right. */
-export type ChallengeInstruction = (typeof CHALLENGE_INSTRUCTIONS)[number];
 
 export interface ChallengeThresholds {
   /** Least change of the nose offset towards the asked side, in eye spacings (0.1 ≈ a 15° turn). */

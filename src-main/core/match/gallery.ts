@@ -4,8 +4,9 @@
  * memory with no allocation per row, and keeps the best score PER EMPLOYEE, so an employee
  * enrolled with five shots cannot also be the "second best" candidate against themselves.
  */
+import { type BiometricModality } from '../../../src-shared/vocabulary.js';
 import { KioskError } from '../errors.js';
-import type { ModelRef, StoredTemplate, TemplateModality } from '../store/template-repository.js';
+import type { ModelRef, StoredTemplate } from '../store/template-repository.js';
 import { requireFinite, type Similarity, type Vector } from './energy.js';
 
 export interface GalleryTemplate {
@@ -176,13 +177,13 @@ export class Gallery {
 
 /** Source of a gallery: TemplateRepository.listActive satisfies it. */
 export interface TemplateSource {
-  listActive(modality: TemplateModality, model: ModelRef): Iterable<StoredTemplate>;
+  listActive(modality: BiometricModality, model: ModelRef): Iterable<StoredTemplate>;
 }
 
 /** A gallery of every active employee's templates for one modality and model version. */
 export function loadGallery(
   source: TemplateSource,
-  modality: TemplateModality,
+  modality: BiometricModality,
   model: ModelRef,
   dim: number,
   similarity: Similarity,

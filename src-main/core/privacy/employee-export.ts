@@ -4,7 +4,7 @@
  * about them. Template vectors are left out on purpose (EmployeeDataExport says why); the
  * export itself is audit-logged.
  */
-import type { EmployeeDataExport } from '../../handlers/contract.js';
+import type { EmployeeDataExport } from '../../../src-shared/contract.js';
 import type { ServiceContext } from '../attendance/context.js';
 
 export const EXPORT_FORMAT = 'attendance-kiosk/employee-data/v1';

@@ -1,31 +1,28 @@
 /** Clock-in / clock-out events: append-only history, queried by employee and time range. */
+import { CLOCK_MODALITIES, PUNCH_DIRECTIONS, type BiometricModality, type ClockModality, type PunchDirection } from '../../../src-shared/vocabulary.js';
 import { KioskError } from '../errors.js';
 import type { Statement } from 'better-sqlite3';
 import type { KioskDatabase } from './database.js';
 import { isForeignKeyViolation } from './sqlite-errors.js';
 import { invalid, requireFinite, requireId, requireOneOf, requireText, toIsoTime } from './validate.js';
 
-export type AttendanceDirection = 'in' | 'out';
-export type AttendanceModality = 'face' | 'voice' | 'pin';
-export const ATTENDANCE_DIRECTIONS: readonly AttendanceDirection[] = ['in', 'out'];
-export const ATTENDANCE_MODALITIES: readonly AttendanceModality[] = ['face', 'voice', 'pin'];
 
 /** A biometric punch carries the match score and model; a PIN punch carries neither. */
 export type NewAttendanceEvent = {
   readonly employeeId: number;
-  readonly direction: AttendanceDirection;
+  readonly direction: PunchDirection;
   readonly kioskId: string;
   readonly occurredAt: Date;
 } & (
-  | { readonly modality: 'face' | 'voice'; readonly score: number; readonly modelId: string }
+  | { readonly modality: BiometricModality; readonly score: number; readonly modelId: string }
   | { readonly modality: 'pin' }
 );
 
 export interface AttendanceEvent {
   readonly id: number;
   readonly employeeId: number;
-  readonly direction: AttendanceDirection;
-  readonly modality: AttendanceModality;
+  readonly direction: PunchDirection;
+  readonly modality: ClockModality;
   readonly score: number | null;
   readonly modelId: string | null;
   readonly kioskId: string;
@@ -44,8 +41,8 @@ export interface TimeRange {
 interface EventRow {
   id: number;
   employee_id: number;
-  direction: AttendanceDirection;
-  modality: AttendanceModality;
+  direction: PunchDirection;
+  modality: ClockModality;
   score: number | null;
   model_id: string | null;
   kiosk_id: string;
@@ -68,8 +65,8 @@ export class AttendanceRepository {
   /** Returns the stored event once it is committed. NOT_FOUND for an unknown employee. */
   append(event: NewAttendanceEvent): AttendanceEvent {
     const employeeId = requireId('employeeId', event.employeeId);
-    const direction = requireOneOf('direction', event.direction, ATTENDANCE_DIRECTIONS);
-    const modality = requireOneOf('modality', event.modality, ATTENDANCE_MODALITIES);
+    const direction = requireOneOf('direction', event.direction, PUNCH_DIRECTIONS);
+    const modality = requireOneOf('modality', event.modality, CLOCK_MODALITIES);
     const kioskId = requireText('kioskId', event.kioskId, 64);
     const occurredAt = toIsoTime('occurredAt', event.occurredAt);
     const createdAt = toIsoTime('now', this.db.now());

@@ -3,6 +3,7 @@
  * little-endian float32 blobs; the seal's AAD names employee, modality and model, so a blob
  * moved to another row (another person, another model) fails to open instead of matching.
  */
+import { type BiometricModality, BIOMETRIC_MODALITIES } from '../../../src-shared/vocabulary.js';
 import { KioskError } from '../errors.js';
 import type { Statement } from 'better-sqlite3';
 import type { KioskDatabase } from './database.js';
@@ -11,8 +12,6 @@ import { decodeVector, encodeVector } from './template-codec.js';
 import type { TemplateCipher } from './template-cipher.js';
 import { invalid, requireFinite, requireId, requireOneOf, toIsoTime } from './validate.js';
 
-export type TemplateModality = 'face' | 'voice';
-export const TEMPLATE_MODALITIES: readonly TemplateModality[] = ['face', 'voice'];
 
 /** The encoder that produced a vector: embeddings of different models are not comparable. */
 export interface ModelRef {
@@ -23,7 +22,7 @@ export interface ModelRef {
 
 export interface NewTemplate {
   readonly employeeId: number;
-  readonly modality: TemplateModality;
+  readonly modality: BiometricModality;
   readonly model: ModelRef;
   readonly vector: Float32Array;
   readonly quality: number;
@@ -33,7 +32,7 @@ export interface NewTemplate {
 export interface TemplateInfo {
   readonly id: number;
   readonly employeeId: number;
-  readonly modality: TemplateModality;
+  readonly modality: BiometricModality;
   readonly modelId: string;
   readonly modelSha256: string;
   readonly dim: number;
@@ -47,14 +46,14 @@ export interface StoredTemplate extends TemplateInfo {
 
 export interface TemplateCountFilter {
   readonly employeeId?: number;
-  readonly modality?: TemplateModality;
+  readonly modality?: BiometricModality;
   readonly model?: ModelRef;
 }
 
 interface TemplateRow {
   id: number;
   employee_id: number;
-  modality: TemplateModality;
+  modality: BiometricModality;
   model_id: string;
   model_sha256: string;
   dim: number;
@@ -91,7 +90,7 @@ export class TemplateRepository {
   /** NOT_FOUND for an unknown employee; INVALID_INPUT for an empty, oversized or non-finite vector. */
   add(template: NewTemplate): TemplateInfo {
     const employeeId = requireId('employeeId', template.employeeId);
-    const modality = requireOneOf('modality', template.modality, TEMPLATE_MODALITIES);
+    const modality = requireOneOf('modality', template.modality, BIOMETRIC_MODALITIES);
     const model = requireModel(template.model);
     const vector = requireVector(template.vector);
     const quality = requireFinite('quality', template.quality);
@@ -113,8 +112,8 @@ export class TemplateRepository {
    * by row so a large gallery never exists twice in memory. The connection is busy until the
    * iteration ends. TEMPLATE_TAMPERED (with the template id) when a row fails to open.
    */
-  listActive(modality: TemplateModality, model: ModelRef): IterableIterator<StoredTemplate> {
-    return this.streamActive(requireOneOf('modality', modality, TEMPLATE_MODALITIES), requireModel(model));
+  listActive(modality: BiometricModality, model: ModelRef): IterableIterator<StoredTemplate> {
+    return this.streamActive(requireOneOf('modality', modality, BIOMETRIC_MODALITIES), requireModel(model));
   }
 
   /** Metadata of every template of one employee, oldest first. */
@@ -141,7 +140,7 @@ export class TemplateRepository {
     }
     if (filter.modality !== undefined) {
       clauses.push('modality = ?');
-      params.push(requireOneOf('modality', filter.modality, TEMPLATE_MODALITIES));
+      params.push(requireOneOf('modality', filter.modality, BIOMETRIC_MODALITIES));
     }
     if (filter.model !== undefined) {
       const model = requireModel(filter.model);
@@ -155,7 +154,7 @@ export class TemplateRepository {
     return row.n;
   }
 
-  private *streamActive(modality: TemplateModality, model: ModelRef): IterableIterator<StoredTemplate> {
+  private *streamActive(modality: BiometricModality, model: ModelRef): IterableIterator<StoredTemplate> {
     const rows = this.selectActive.iterate(modality, model.id, model.sha256) as IterableIterator<TemplateRow & { vector: Buffer }>;
     for (const row of rows) yield { ...toInfo(row), vector: this.openVector(row) };
   }

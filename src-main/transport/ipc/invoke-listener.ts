@@ -3,7 +3,7 @@
  * Electron so the IPC path can be tested under Node: it answers only the app's own page and
  * hands everything else to the same dispatcher the HTTP transport uses.
  */
-import type { HandlerName, Reply } from '../../handlers/contract.js';
+import type { HandlerName, Reply } from '../../../src-shared/contract.js';
 import type { Dispatch } from '../../handlers/table.js';
 import { isAppUrl } from './window-config.js';
 

@@ -7,8 +7,19 @@
  * camera frames are JPEG-encoded by the renderer (tens of kB) and microphone audio is Float32 PCM.
  */
 import { z } from 'zod';
-import type { LivenessMode } from '../core/attendance/settings.js';
-import type { ChallengeInstruction } from '../core/liveness/challenge.js';
+import type { KioskErrorCode } from './error-codes.js';
+import {
+  EMPLOYEE_CODE_MAX_CHARS,
+  EMPLOYEE_CODE_PATTERN,
+  FACE_POSES,
+  LOCALES,
+  PIN_PATTERN,
+  type BiometricModality,
+  type ChallengeInstruction,
+  type ClockModality,
+  type LivenessMode,
+  type PunchDirection,
+} from './vocabulary.js';
 
 /** Size limits enforced by validation, before any decoding happens. */
 export const LIMITS = {
@@ -23,8 +34,8 @@ export const LIMITS = {
 const base64 = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const image = base64(LIMITS.imageBase64Chars);
 const id = z.number().int().positive();
-const employeeCode = z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}._-]+$/u, 'letters, digits, . _ - only');
-const pin = z.string().regex(/^\d{4,12}$/, '4 to 12 digits');
+const employeeCode = z.string().trim().min(1).max(EMPLOYEE_CODE_MAX_CHARS).regex(EMPLOYEE_CODE_PATTERN, 'letters, digits, . _ - only');
+const pin = z.string().regex(PIN_PATTERN, '4 to 12 digits');
 const adminToken = z.string().min(16).max(200);
 /** As ChallengeIssuer issues them (32 lowercase hex digits), with room for a longer id. */
 const challengeId = z.string().regex(/^[0-9a-f]{16,64}$/, '16 to 64 lowercase hex digits');
@@ -36,7 +47,7 @@ const audio = z.object({
 
 export const schemas = {
   'kiosk.status': z.object({}).strict(),
-  'kiosk.phrase': z.object({ locale: z.enum(['en', 'ko']).default('en') }).strict(),
+  'kiosk.phrase': z.object({ locale: z.enum(LOCALES).default('en') }).strict(),
   /** Fast per-frame detection for drawing the face box (no identification). */
   'face.detect': z.object({ image }).strict(),
   /** A random action (turn left, turn right, blink) whose frames must reach clock.face within its time limit. */
@@ -62,7 +73,7 @@ export const schemas = {
     .strict(),
   'admin.employees.consent': z.object({ token: adminToken, employeeId: id, textVersion: z.string().min(1).max(32) }).strict(),
   'admin.enroll.face': z
-    .object({ token: adminToken, employeeId: id, image, pose: z.enum(['front', 'left', 'right']) })
+    .object({ token: adminToken, employeeId: id, image, pose: z.enum(FACE_POSES) })
     .strict(),
   'admin.enroll.voice': audio.extend({ token: adminToken, employeeId: id }).strict(),
   /** Removes current templates so the employee can be enrolled again. */
@@ -99,8 +110,8 @@ export interface EmployeeSummary {
 
 export interface PunchEvent {
   employee: { id: number; code: string; name: string };
-  direction: 'in' | 'out';
-  modality: 'face' | 'voice' | 'pin';
+  direction: PunchDirection;
+  modality: ClockModality;
   /** Match score (similarity) or null for PIN. */
   score: number | null;
   at: string;
@@ -152,8 +163,8 @@ export interface EmployeeDataExport {
   };
   consents: { textVersion: string; consentedAt: string; withdrawnAt: string | null }[];
   attendance: {
-    direction: 'in' | 'out';
-    modality: 'face' | 'voice' | 'pin';
+    direction: PunchDirection;
+    modality: ClockModality;
     score: number | null;
     modelId: string | null;
     kioskId: string;
@@ -162,7 +173,7 @@ export interface EmployeeDataExport {
   }[];
   biometricTemplates: {
     id: number;
-    modality: 'face' | 'voice';
+    modality: BiometricModality;
     modelId: string;
     modelSha256: string;
     dimensions: number;
