@@ -22,6 +22,8 @@ const config: Configuration = {
     'dist-main/**',
     'dist-renderer/**',
     'package.json',
+    // Read at run time by the voice front end (core/voice/features.ts), from inside the asar.
+    'models/voice-frontend.json',
     '!**/*.map',
     '!node_modules/@tensorflow/**',
     '!node_modules/@vladmandic/face-api/{demo,src,dist,types}/**',

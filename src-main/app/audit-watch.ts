@@ -7,7 +7,7 @@
  */
 import { checkAuditIntegrity, type AuditAnchor, type AuditIntegrity } from '../core/store/audit-anchor.js';
 import type { AuditLog } from '../core/store/audit-log.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../core/logger.js';
 
 const HOUR_MS = 3_600_000;
 

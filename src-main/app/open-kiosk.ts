@@ -16,7 +16,6 @@ import { PhraseIssuer } from '../core/attendance/phrases.js';
 import type { ScryptCost } from '../core/attendance/pin-hash.js';
 import { ReportService } from '../core/attendance/report-service.js';
 import { scheduleRetention, sweepRetention } from '../core/privacy/retention.js';
-import type { LivenessMode } from '../../src-shared/vocabulary.js';
 import { KIOSK_SETTINGS, SECURITY_SETTINGS, type KioskSettings, type SecuritySettings } from '../core/attendance/settings.js';
 import { isKioskError } from '../core/errors.js';
 import { FACE_MODEL_IDS, FaceEngine } from '../core/face/engine.js';
@@ -27,9 +26,10 @@ import { SettingsRepository } from '../core/store/settings-repository.js';
 import { openStore, type Store } from '../core/store/store.js';
 import { AuditAnchor } from '../core/store/audit-anchor.js';
 import type { TemplateCipher } from '../core/store/template-cipher.js';
+import type { Kiosk } from '../handlers/kiosk.js';
 import { VOICE_ENCODER_ID, VOICE_VAD_ID, VoiceEngine } from '../core/voice/engine.js';
 import { watchAuditIntegrity, type AuditWatch } from './audit-watch.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../core/logger.js';
 
 /** The audit chain's anchor file sits beside the database: `kiosk.db.audit-anchor`. */
 const AUDIT_ANCHOR_SUFFIX = '.audit-anchor';
@@ -49,26 +49,6 @@ export interface OpenKioskOptions {
   readonly scryptCost?: ScryptCost;
   readonly providers?: readonly ExecutionProvider[];
   readonly log?: Logger;
-}
-
-export interface KioskStatus {
-  ready: boolean;
-  kioskId: string;
-  models: { id: string; provider: string }[];
-  enrolled: number;
-  livenessMode: LivenessMode;
-}
-
-export interface Kiosk {
-  readonly context: ServiceContext;
-  readonly enrollment: EnrollmentService;
-  readonly clock: ClockService;
-  readonly reports: ReportService;
-  readonly auth: AdminAuth;
-  readonly settings: SettingsRepository<KioskSettings>;
-  readonly log: Logger;
-  status(): Promise<KioskStatus>;
-  close(): Promise<void>;
 }
 
 export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {

@@ -9,8 +9,9 @@ import { loadOrCreateKeyFile } from '../core/store/key-file.js';
 import { Aes256GcmCipher } from '../core/store/template-cipher.js';
 import { createDispatcher, createHandlers } from '../handlers/table.js';
 import { startHttpServer, type KioskHttpServer } from '../transport/http/server.js';
-import { consoleLogger, type Logger } from './logger.js';
-import { openKiosk, type Kiosk } from './open-kiosk.js';
+import { consoleLogger, type Logger } from '../core/logger.js';
+import type { Kiosk } from '../handlers/kiosk.js';
+import { openKiosk } from './open-kiosk.js';
 
 export const KEY_FILE_NAME = 'kiosk.key';
 

@@ -214,7 +214,7 @@ export function toMarkdown(r: BenchReport): string {
     for (const v of r.startup.variants) {
       line(`| ${v.variant} (\`${v.command}\`) | ${cell(v.firstStart.modelsLoaded)} / ${cell(v.firstStart.ready)} | ${cell(v.restart.modelsLoaded)} / ${cell(v.restart.ready)} | ${cell(v.peakRssMiB)} |`);
     }
-    if (r.startup.compileMs !== null) line(`\nTranspiling src-main/ into dist-main/ took ${ms(r.startup.compileMs)} ms (not part of start-up).`);
+    if (r.startup.compileMs !== null) line(`\nTranspiling src-main/ and src-shared/ into dist-main/ took ${ms(r.startup.compileMs)} ms (not part of start-up).`);
     const served = r.startup.variants[0]?.served ?? [];
     if (served.length > 0) line(`\nServed while measuring RSS: ${served.map((s) => `\`${s}\``).join('; ')}.`);
   }

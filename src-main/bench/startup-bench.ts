@@ -158,23 +158,22 @@ async function benchVariant(variant: StartupVariant['variant'], args: readonly s
   };
 }
 
-/** Transpiles src-main/ into dist-main/ (same layout, so the code's relative paths to models/ and migrations/ hold). */
+/** Transpiles src-main/ and src-shared/ into dist-main/ as `npm run build:main` lays them out (dist-main/src-main/…). */
 export function transpileMain(): number {
   const start = performance.now();
-  const src = join(repoRoot, 'src-main');
   const out = join(repoRoot, 'dist-main');
   const walk = (dir: string): string[] =>
     readdirSync(dir).flatMap((name) => {
       const path = join(dir, name);
       return statSync(path).isDirectory() ? walk(path) : [path];
     });
-  for (const file of walk(src)) {
+  for (const file of ['src-main', 'src-shared'].flatMap((dir) => walk(join(repoRoot, dir)))) {
     if (!/\.c?ts$/.test(file) || file.endsWith('.d.ts')) continue;
     const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
       fileName: file,
       compilerOptions: { module: file.endsWith('.cts') ? ts.ModuleKind.CommonJS : ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     });
-    const target = join(out, relative(src, file)).replace(/\.ts$/, '.js').replace(/\.cts$/, '.cjs');
+    const target = join(out, relative(repoRoot, file)).replace(/\.ts$/, '.js').replace(/\.cts$/, '.cjs');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
@@ -185,9 +184,9 @@ export async function benchStartup(runs: number, compiled: boolean, log: (line: 
   const variants = [await benchVariant('tsx', ['--import', 'tsx', join(repoRoot, 'src-main/cli/kiosk.ts')], runs, log)];
   let compileMs: number | null = null;
   if (compiled) {
-    log('startup: transpiling src-main/ into dist-main/');
+    log('startup: transpiling src-main/ and src-shared/ into dist-main/');
     compileMs = transpileMain();
-    const entry = join(repoRoot, 'dist-main/cli/kiosk.js');
+    const entry = join(repoRoot, 'dist-main/src-main/cli/kiosk.js');
     if (existsSync(entry)) variants.push(await benchVariant('compiled', [entry], runs, log));
   }
   return { variants, compileMs, loadAverage: loadAverage() };

@@ -2,11 +2,11 @@
  * What a kiosk subcommand is, and the output helpers evaluation commands share.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import type { OptionSpecs, ParsedOptions } from './args.js';
 import type { EmbedProgress } from '../eval/embed-all.js';
 import type { VerificationSummary } from '../eval/verification-summary.js';
+import { installRoot } from '../core/runtime/install-root.js';
 
 export interface CliIo {
   /** Results, one line at a time. */
@@ -25,7 +25,7 @@ export interface Command {
   run(options: ParsedOptions, io: CliIo): Promise<void>;
 }
 
-export const DEFAULT_MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
+export const DEFAULT_MODELS_DIR = join(installRoot(), 'models');
 
 export async function writeJson(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(resolve(path)), { recursive: true });

@@ -4,15 +4,15 @@
  * closes the database.
  */
 import { homedir, hostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Logger } from '../app/logger.js';
+import { join, resolve } from 'node:path';
+import type { Logger } from '../core/logger.js';
 import { UsageError, numberOption, stringOption } from './args.js';
 import { DEFAULT_MODELS_DIR, type CliIo, type Command } from './command.js';
+import { installRoot } from '../core/runtime/install-root.js';
 
 /** Same as the HTTP server's; repeated so this module stays free of the server's imports. */
 const DEFAULT_PORT = 8787;
-export const DEFAULT_STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist-renderer');
+export const DEFAULT_STATIC_DIR = join(installRoot(), 'dist-renderer');
 /** KIOSK_HOME overrides it. */
 export const DEFAULT_DATA_DIR = join(homedir(), '.attendance-kiosk');
 

@@ -6,10 +6,10 @@
  * (the real error goes to the log, never to the caller). It never throws.
  */
 import { isKioskError, KioskError } from '../core/errors.js';
-import type { Kiosk } from '../app/open-kiosk.js';
+import type { Kiosk } from './kiosk.js';
 import type { KioskSettings } from '../core/attendance/settings.js';
 import { exportEmployeeData } from '../core/privacy/employee-export.js';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../core/logger.js';
 import { schemas, type HandlerName, type Outputs, type Reply, type ValidInput } from '../../src-shared/contract.js';
 import { decodeBase64, decodeFloat32 } from './payload.js';
 

@@ -7,7 +7,7 @@
  */
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src-main/app/logger.js';
+import type { Logger } from '../../src-main/core/logger.js';
 import { LIMITS, schemas, type HandlerName } from '../../src-shared/contract.js';
 import { createDispatcher, createHandlers } from '../../src-main/handlers/table.js';
 import { adminToken, failure, hasModels, openTestKiosk, type TestKiosk } from '../attendance/kiosk-fixture.js';

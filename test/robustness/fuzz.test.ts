@@ -12,7 +12,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src-main/app/logger.js';
+import type { Logger } from '../../src-main/core/logger.js';
 import { isKioskErrorCode } from '../../src-shared/error-codes.js';
 import type { HandlerName } from '../../src-shared/contract.js';
 import { httpStatusFor, startHttpServer, type KioskHttpServer } from '../../src-main/transport/http/server.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src-main/app/logger.js';
+import type { Logger } from '../../src-main/core/logger.js';
 import { adminToken, hasModels, openTestKiosk } from '../attendance/kiosk-fixture.js';
 
 describe.skipIf(!hasModels)('audit chain anchor in the kiosk', () => {

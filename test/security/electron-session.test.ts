@@ -126,7 +126,7 @@ describe('web contents guards', () => {
   });
 
   it('main.ts applies these to every web contents and to the default session, and the window to app:// only', () => {
-    const main = readFileSync(join(repoRoot, 'src-main/transport/ipc/main.ts'), 'utf8');
+    const main = readFileSync(join(repoRoot, 'src-main/app/electron-main.ts'), 'utf8');
     expect(main).toContain("app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));");
     expect(main).toContain('applySessionPolicy(session.defaultSession);');
     expect(main).toContain('app.enableSandbox();');

@@ -79,7 +79,7 @@ describe('BrowserWindow and session policy', () => {
     const preload = readFileSync(join(repoRoot, 'src-main/transport/ipc/preload.cts'), 'utf8');
     expect(preload).toContain(`const INVOKE_CHANNEL = '${INVOKE_CHANNEL}';`);
     expect(preload.match(/exposeInMainWorld\(/g)?.length).toBe(1);
-    const main = readFileSync(join(repoRoot, 'src-main/transport/ipc/main.ts'), 'utf8');
+    const main = readFileSync(join(repoRoot, 'src-main/app/electron-main.ts'), 'utf8');
     // What these wire up is exercised in test/security/electron-session.test.ts.
     for (const wiring of ['applySessionPolicy(session.defaultSession)', "app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))", 'ipcMain.handle(INVOKE_CHANNEL, createInvokeListener(dispatch))']) {
       expect(main, wiring).toContain(wiring);

@@ -3,11 +3,11 @@
  * file, applies pending migrations, and sets the connection up for a kiosk's durability needs.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { KioskError } from '../errors.js';
 import { applyMigrations, readMigrations, readSchemaVersion } from './migrations.js';
+import { installRoot } from '../runtime/install-root.js';
 
 export interface OpenDatabaseOptions {
   /** Folder of NNNN_name.sql files; defaults to the repository's migrations/. */
@@ -43,9 +43,9 @@ export interface KioskDatabase {
 
 const BUSY_TIMEOUT_MS = 5_000;
 
-/** The repository's migrations/ folder, resolved from this file (src-main/core/store/). */
+/** The installation's migrations/ folder (the repository's in development). */
 export function defaultMigrationsDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+  return join(installRoot(), 'migrations');
 }
 
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): KioskDatabase {

@@ -13,15 +13,12 @@
  * twiddles, bit-reversal and the sparse filterbank precomputed once per configuration.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { KioskError } from '../errors.js';
+import { installRoot } from '../runtime/install-root.js';
 
-export const DEFAULT_FRONTEND_CONFIG_PATH = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../models/voice-frontend.json',
-);
+export const DEFAULT_FRONTEND_CONFIG_PATH = join(installRoot(), 'models', 'voice-frontend.json');
 
 const positiveInt = z.number().int().positive();
 

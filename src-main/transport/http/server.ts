@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { KioskError } from '../../core/errors.js';
-import { silentLogger, type Logger } from '../../app/logger.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
 import type { Dispatch } from '../../handlers/table.js';
 import { CSP_HEADER } from '../csp.js';
 import { mimeType, resolveStaticFile } from '../static-files.js';

@@ -1,5 +1,5 @@
 /**
- * Electron entry point (package.json "main" → dist-main/transport/ipc/main.js). Opens the kiosk
+ * Electron entry point (package.json "main" → dist-main/src-main/app/electron-main.js). Opens the kiosk
  * with its template key in the OS keychain, serves the renderer from app://kiosk/, answers the
  * renderer only through the single 'kiosk:invoke' channel (invoke-listener.ts), and applies
  * window-config.ts's and hardening.ts's policy: sandboxed, context-isolated renderers without
@@ -10,16 +10,17 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
-import { consoleLogger } from '../../app/logger.js';
-import { openKiosk, type Kiosk } from '../../app/open-kiosk.js';
-import { Aes256GcmCipher } from '../../core/store/template-cipher.js';
-import { createDispatcher, createHandlers } from '../../handlers/table.js';
-import { appPaths } from './app-paths.js';
-import { serveAppRequest } from './app-protocol.js';
-import { applySessionPolicy, hardenWebContents } from './hardening.js';
-import { createInvokeListener } from './invoke-listener.js';
-import { loadOrCreateKeychainKey } from './keychain-key.js';
-import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, INVOKE_CHANNEL, windowOptions } from './window-config.js';
+import { consoleLogger } from '../core/logger.js';
+import type { Kiosk } from '../handlers/kiosk.js';
+import { openKiosk } from './open-kiosk.js';
+import { Aes256GcmCipher } from '../core/store/template-cipher.js';
+import { createDispatcher, createHandlers } from '../handlers/table.js';
+import { appPaths } from '../transport/ipc/app-paths.js';
+import { serveAppRequest } from '../transport/ipc/app-protocol.js';
+import { applySessionPolicy, hardenWebContents } from '../transport/ipc/hardening.js';
+import { createInvokeListener } from '../transport/ipc/invoke-listener.js';
+import { loadOrCreateKeychainKey } from '../transport/ipc/keychain-key.js';
+import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, INVOKE_CHANNEL, windowOptions } from '../transport/ipc/window-config.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -66,7 +67,7 @@ async function start(): Promise<void> {
   applySessionPolicy(session.defaultSession);
   ipcMain.handle(INVOKE_CHANNEL, createInvokeListener(dispatch));
 
-  const window = new BrowserWindow(windowOptions(join(here, 'preload.cjs')));
+  const window = new BrowserWindow(windowOptions(join(here, '../transport/ipc/preload.cjs')));
   window.once('ready-to-show', () => window.show());
   await window.loadURL(APP_ENTRY_URL);
 }

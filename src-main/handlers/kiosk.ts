@@ -1,0 +1,27 @@
+/**
+ * What the handler table needs from an opened kiosk: its services and a status. The composition
+ * roots (app/) build it; the handlers and the transports depend on this interface only.
+ */
+import type { Outputs } from '../../src-shared/contract.js';
+import type { AdminAuth } from '../core/attendance/admin-auth.js';
+import type { ClockService } from '../core/attendance/clock-service.js';
+import type { ServiceContext } from '../core/attendance/context.js';
+import type { EnrollmentService } from '../core/attendance/enrollment-service.js';
+import type { ReportService } from '../core/attendance/report-service.js';
+import type { KioskSettings } from '../core/attendance/settings.js';
+import type { Logger } from '../core/logger.js';
+import type { SettingsRepository } from '../core/store/settings-repository.js';
+
+export type KioskStatus = Outputs['kiosk.status'];
+
+export interface Kiosk {
+  readonly context: ServiceContext;
+  readonly enrollment: EnrollmentService;
+  readonly clock: ClockService;
+  readonly reports: ReportService;
+  readonly auth: AdminAuth;
+  readonly settings: SettingsRepository<KioskSettings>;
+  readonly log: Logger;
+  status(): Promise<KioskStatus>;
+  close(): Promise<void>;
+}
