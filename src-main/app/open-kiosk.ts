@@ -6,17 +6,17 @@
  * unavailable, but a voice model that is present and fails its checksum still stops start-up.
  */
 import { join } from 'node:path';
-import { AdminAuth } from '../core/attendance/admin-auth.js';
+import { AdminAuth } from '../core/auth/admin-auth.js';
 import { ClockService } from '../core/attendance/clock-service.js';
-import type { Biometric, FaceAnalyzer, ServiceContext, VoiceAnalyzer } from '../core/attendance/context.js';
+import type { Biometric, FaceAnalyzer, ServiceContext, VoiceAnalyzer } from '../core/context/service-context.js';
 import { EnrollmentService } from '../core/attendance/enrollment-service.js';
 import { requireTimeZone, systemTimeZone } from '../core/attendance/local-day.js';
-import { ModalityGallery } from '../core/attendance/modality-gallery.js';
+import { ModalityGallery } from '../core/match/modality-gallery.js';
 import { PhraseIssuer } from '../core/attendance/phrases.js';
-import type { ScryptCost } from '../core/attendance/pin-hash.js';
+import type { ScryptCost } from '../core/auth/pin-hash.js';
 import { ReportService } from '../core/attendance/report-service.js';
 import { scheduleRetention, sweepRetention } from '../core/privacy/retention.js';
-import { KIOSK_SETTINGS, SECURITY_SETTINGS, type KioskSettings, type SecuritySettings } from '../core/attendance/settings.js';
+import { KIOSK_SETTINGS, SECURITY_SETTINGS, type KioskSettings, type SecuritySettings } from '../core/context/settings.js';
 import { isKioskError } from '../core/errors.js';
 import { FACE_MODEL_IDS, FaceEngine } from '../core/face/engine.js';
 import { createSimilarity } from '../core/match/energy.js';

@@ -3,7 +3,7 @@
  * with a key file beside the database (created with mode 0600, refused if others can read it).
  */
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_ADMIN_PIN } from '../core/attendance/admin-auth.js';
+import { DEFAULT_ADMIN_PIN } from '../core/auth/admin-auth.js';
 import { KioskError } from '../core/errors.js';
 import { loadOrCreateKeyFile } from '../core/store/key-file.js';
 import { Aes256GcmCipher } from '../core/store/template-cipher.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KIOSK_SETTINGS } from '../core/attendance/settings.js';
+import { KIOSK_SETTINGS } from '../core/context/settings.js';
 import { alignFace } from '../core/face/align.js';
 import { decodeImage } from '../core/face/decode.js';
 import { FaceDetector } from '../core/face/detector.js';

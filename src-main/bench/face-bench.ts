@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
-import { KIOSK_SETTINGS } from '../core/attendance/settings.js';
+import { KIOSK_SETTINGS } from '../core/context/settings.js';
 import { isKioskError } from '../core/errors.js';
 import { alignFace } from '../core/face/align.js';
 import { decodeImage } from '../core/face/decode.js';

@@ -3,12 +3,12 @@
  * roots (app/) build it; the handlers and the transports depend on this interface only.
  */
 import type { Outputs } from '../../src-shared/contract.js';
-import type { AdminAuth } from '../core/attendance/admin-auth.js';
+import type { AdminAuth } from '../core/auth/admin-auth.js';
 import type { ClockService } from '../core/attendance/clock-service.js';
-import type { ServiceContext } from '../core/attendance/context.js';
+import type { ServiceContext } from '../core/context/service-context.js';
 import type { EnrollmentService } from '../core/attendance/enrollment-service.js';
 import type { ReportService } from '../core/attendance/report-service.js';
-import type { KioskSettings } from '../core/attendance/settings.js';
+import type { KioskSettings } from '../core/context/settings.js';
 import type { Logger } from '../core/logger.js';
 import type { SettingsRepository } from '../core/store/settings-repository.js';
 

@@ -7,7 +7,7 @@
  */
 import { isKioskError, KioskError } from '../core/errors.js';
 import type { Kiosk } from './kiosk.js';
-import type { KioskSettings } from '../core/attendance/settings.js';
+import type { KioskSettings } from '../core/context/settings.js';
 import { exportEmployeeData } from '../core/privacy/employee-export.js';
 import type { Logger } from '../core/logger.js';
 import { schemas, type HandlerName, type Outputs, type Reply, type ValidInput } from '../../src-shared/contract.js';

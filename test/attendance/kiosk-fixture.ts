@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { silentLogger, type Logger } from '../../src-main/core/logger.js';
 import { openKiosk } from '../../src-main/app/open-kiosk.js';
 import type { Kiosk } from '../../src-main/handlers/kiosk.js';
-import type { ScryptCost } from '../../src-main/core/attendance/pin-hash.js';
+import type { ScryptCost } from '../../src-main/core/auth/pin-hash.js';
 import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
 import type { HandlerName, Outputs, Reply } from '../../src-shared/contract.js';
 import { createDispatcher, createHandlers, type Dispatch } from '../../src-main/handlers/table.js';

@@ -2,7 +2,7 @@
 import { codeOf } from '../helpers/errors.js';
 import { describe, expect, it } from 'vitest';
 import { toCsv, csvField, UTF8_BOM } from '../../src-main/core/attendance/csv.js';
-import { hashPin, verifyPin } from '../../src-main/core/attendance/pin-hash.js';
+import { hashPin, verifyPin } from '../../src-main/core/auth/pin-hash.js';
 import { PhraseIssuer } from '../../src-main/core/attendance/phrases.js';
 import { FAST_SCRYPT, ManualClock } from './kiosk-fixture.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportService } from '../../src-main/core/attendance/report-service.js';
-import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/attendance/settings.js';
+import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/context/settings.js';
 import { codeOf } from '../helpers/errors.js';
 import { openStore, type Store } from '../../src-main/core/store/store.js';
 import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ADMIN_PIN } from '../../src-main/core/attendance/admin-auth.js';
+import { DEFAULT_ADMIN_PIN } from '../../src-main/core/auth/admin-auth.js';
 import type { ClockResult, EmployeeSummary, TimesheetRow } from '../../src-shared/contract.js';
 import { data, hasData, repoRoot } from '../helpers/paths.js';
 import { fakeMedia, hasFfmpeg, type FakeMedia } from './fake-media.js';

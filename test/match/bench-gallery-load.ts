@@ -1,6 +1,6 @@
 /**
  * Start-up cost of a large gallery (not a test: nothing is asserted): seeds a temporary SQLite
- * file with sealed templates, then times TemplateRepository.listActive → loadGallery, which
+ * file with sealed templates, then times TemplateRepository.listActive → ModalityGallery.load (what the kiosk does at start), which
  * decrypts every row. Usage:
  *   node --import tsx test/match/bench-gallery-load.ts [templates=100000] [dim=128]
  */
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimilarity } from '../../src-main/core/match/energy.js';
-import { loadGallery } from '../../src-main/core/match/gallery.js';
+import { ModalityGallery } from '../../src-main/core/match/modality-gallery.js';
 import { openDatabase } from '../../src-main/core/store/database.js';
 import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
 import { TemplateRepository } from '../../src-main/core/store/template-repository.js';
@@ -34,9 +34,10 @@ try {
   });
   console.log(`seed ${templates} sealed templates: ${(performance.now() - start).toFixed(0)} ms`);
   start = performance.now();
-  const gallery = loadGallery(repository, 'face', model, dim, createSimilarity({ energy: 'cosine' }));
+  const gallery = new ModalityGallery('face', model, createSimilarity({ energy: 'cosine' }), { kind: 'each' });
+  gallery.load(repository);
   const ms = performance.now() - start;
-  console.log(`load ${gallery.size} templates into the gallery: ${ms.toFixed(0)} ms (${((ms * 1000) / gallery.size).toFixed(1)} µs per template)`);
+  console.log(`load ${templates} templates (${gallery.employeeCount} employees) into the gallery: ${ms.toFixed(0)} ms (${((ms * 1000) / templates).toFixed(1)} µs per template)`);
   db.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KioskError } from '../../src-main/core/errors.js';
 import { createSimilarity, type Similarity } from '../../src-main/core/match/energy.js';
-import { Gallery, loadGallery } from '../../src-main/core/match/gallery.js';
+import { Gallery } from '../../src-main/core/match/gallery.js';
+import { ModalityGallery } from '../../src-main/core/match/modality-gallery.js';
 import { openDatabase } from '../../src-main/core/store/database.js';
 import { EmployeeRepository } from '../../src-main/core/store/employee-repository.js';
 import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
@@ -157,7 +158,7 @@ describe('Gallery.search', () => {
   });
 });
 
-describe('loadGallery', () => {
+describe('ModalityGallery.load', () => {
   it('loads the active employees’ templates of one modality and model from the store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kiosk-gallery-'));
     try {
@@ -174,8 +175,9 @@ describe('loadGallery', () => {
       templates.add({ employeeId: left.id, modality: 'face', model, vector: probe, quality: 1 });
       employees.deactivate(left.id);
 
-      const gallery = loadGallery(templates, 'face', model, 4, cosine);
-      expect(gallery.size).toBe(2);
+      const gallery = new ModalityGallery('face', model, cosine, { kind: 'each' });
+      gallery.load(templates);
+      expect(gallery.employeeCount).toBe(2);
       const result = gallery.search(probe);
       expect(result.map((r) => r.employeeId)).toEqual([kim.id, lee.id]);
       expect(result[0]?.score).toBeCloseTo(0.8, 6);

@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/attendance/settings.js';
+import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/context/settings.js';
 import { DAY_MS, RETENTION_ACTOR, scheduleRetention, sweepRetention, type RetentionSweep } from '../../src-main/core/privacy/retention.js';
 import { openStore, type Store } from '../../src-main/core/store/store.js';
 import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
-import type { ModelRef } from '../../src-main/core/store/template-repository.js';
+import type { ModelRef } from '../../src-main/core/runtime/model-ref.js';
 import { hasModels, openTestKiosk } from '../attendance/kiosk-fixture.js';
 import { manualClock, tempDir, type ManualClock } from '../store/helpers.js';
 

@@ -6,7 +6,7 @@
  * scrypt hashes, and the settings an admin can read never include the security state.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPin } from '../../src-main/core/attendance/pin-hash.js';
+import { verifyPin } from '../../src-main/core/auth/pin-hash.js';
 import type { AuditEntry } from '../../src-main/core/store/audit-log.js';
 import { schemas, type HandlerName } from '../../src-shared/contract.js';
 import { TEST_ADMIN_PIN, adminToken, base64Of, call, failure, hasModels, hasWebcamPhotos, openTestKiosk, webcam, type TestKiosk } from '../attendance/kiosk-fixture.js';

@@ -6,7 +6,8 @@ import { openDatabase, type KioskDatabase } from '../../src-main/core/store/data
 import { EmployeeRepository } from '../../src-main/core/store/employee-repository.js';
 import { loadOrCreateKeyFile } from '../../src-main/core/store/key-file.js';
 import { Aes256GcmCipher, type TemplateCipher } from '../../src-main/core/store/template-cipher.js';
-import { TemplateRepository, type ModelRef } from '../../src-main/core/store/template-repository.js';
+import type { ModelRef } from '../../src-main/core/runtime/model-ref.js';
+import { TemplateRepository } from '../../src-main/core/store/template-repository.js';
 import { codeOf, tempDir } from './helpers.js';
 
 const FACE_MODEL: ModelRef = { id: 'dlib-resnet-128', sha256: 'a'.repeat(64) };

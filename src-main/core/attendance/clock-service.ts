@@ -18,11 +18,11 @@ import { enforcePassiveLiveness } from '../liveness/passive.js';
 import { decide } from '../match/decision.js';
 import type { AttendanceEvent } from '../store/attendance-repository.js';
 import type { Employee } from '../store/employee-repository.js';
-import { AttemptLimiter, MemoryLockStore } from './attempt-limiter.js';
-import { requireVoice, type ServiceContext } from './context.js';
-import type { ModalityGallery } from './modality-gallery.js';
+import { AttemptLimiter, MemoryLockStore } from '../auth/attempt-limiter.js';
+import { requireVoice, type ServiceContext } from '../context/service-context.js';
+import type { ModalityGallery } from '../match/modality-gallery.js';
 import type { PhraseIssuer } from './phrases.js';
-import { DEFAULT_SCRYPT_COST, decoyHash, verifyPin, type ScryptCost } from './pin-hash.js';
+import { DEFAULT_SCRYPT_COST, decoyHash, verifyPin, type ScryptCost } from '../auth/pin-hash.js';
 
 export interface FaceBoxes {
   readonly width: number;

@@ -1,7 +1,7 @@
 /** An employee as the admin screens show it: consent state and template counts for the current models. */
 import type { EmployeeSummary } from '../../../src-shared/contract.js';
 import type { Employee } from '../store/employee-repository.js';
-import type { ServiceContext } from './context.js';
+import type { ServiceContext } from '../context/service-context.js';
 
 export function summarise(context: ServiceContext, employee: Employee): EmployeeSummary {
   const { store } = context;

@@ -9,11 +9,11 @@ import { ENROLL_FACE_SHOTS, ENROLL_VOICE_PHRASES, type FacePose } from '../../..
 import type { EmployeeSummary } from '../../../src-shared/contract.js';
 import { KioskError } from '../errors.js';
 import type { FaceQuality } from '../face/quality.js';
-import { imageMediaType, pcmBytes, pcmMediaType } from '../privacy/raw-capture-repository.js';
+import { imageMediaType, pcmBytes, pcmMediaType } from '../store/raw-capture-repository.js';
 import type { Employee } from '../store/employee-repository.js';
-import { requireVoice, type ServiceContext } from './context.js';
+import { requireVoice, type ServiceContext } from '../context/service-context.js';
 import { summarise } from './employee-summary.js';
-import { DEFAULT_SCRYPT_COST, hashPin, type ScryptCost } from './pin-hash.js';
+import { DEFAULT_SCRYPT_COST, hashPin, type ScryptCost } from '../auth/pin-hash.js';
 
 export interface NewEmployeeInput {
   readonly code: string;

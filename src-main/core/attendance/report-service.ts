@@ -8,7 +8,7 @@
 import type { TimesheetRow } from '../../../src-shared/contract.js';
 import { KioskError } from '../errors.js';
 import type { AttendanceEvent } from '../store/attendance-repository.js';
-import type { ServiceContext } from './context.js';
+import type { ServiceContext } from '../context/service-context.js';
 import { toCsv } from './csv.js';
 import { dayKey, daysBetween, localTime, parseDay, weekStart } from './local-day.js';
 

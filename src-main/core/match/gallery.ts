@@ -4,9 +4,7 @@
  * memory with no allocation per row, and keeps the best score PER EMPLOYEE, so an employee
  * enrolled with five shots cannot also be the "second best" candidate against themselves.
  */
-import { type BiometricModality } from '../../../src-shared/vocabulary.js';
 import { KioskError } from '../errors.js';
-import type { ModelRef, StoredTemplate } from '../store/template-repository.js';
 import { requireFinite, type Similarity, type Vector } from './energy.js';
 
 export interface GalleryTemplate {
@@ -173,24 +171,6 @@ export class Gallery {
     templates.set(this.rowTemplate);
     this.rowTemplate = templates;
   }
-}
-
-/** Source of a gallery: TemplateRepository.listActive satisfies it. */
-export interface TemplateSource {
-  listActive(modality: BiometricModality, model: ModelRef): Iterable<StoredTemplate>;
-}
-
-/** A gallery of every active employee's templates for one modality and model version. */
-export function loadGallery(
-  source: TemplateSource,
-  modality: BiometricModality,
-  model: ModelRef,
-  dim: number,
-  similarity: Similarity,
-): Gallery {
-  const gallery = new Gallery(dim, similarity);
-  for (const template of source.listActive(modality, model)) gallery.add(template);
-  return gallery;
 }
 
 // Four independent accumulators: one running sum is bound by floating-point add latency,

@@ -5,7 +5,7 @@
  * export itself is audit-logged.
  */
 import type { EmployeeDataExport } from '../../../src-shared/contract.js';
-import type { ServiceContext } from '../attendance/context.js';
+import type { ServiceContext } from '../context/service-context.js';
 
 export const EXPORT_FORMAT = 'attendance-kiosk/employee-data/v1';
 

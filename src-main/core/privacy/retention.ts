@@ -5,7 +5,7 @@
  * history and the consent record stay (records the employer must keep); the consent is marked
  * withdrawn, so a reactivated employee has to consent again before any new capture.
  */
-import type { ServiceContext } from '../attendance/context.js';
+import type { ServiceContext } from '../context/service-context.js';
 
 export const RETENTION_ACTOR = 'system:retention';
 export const DAY_MS = 86_400_000;

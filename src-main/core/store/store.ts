@@ -2,7 +2,7 @@
  * One opened kiosk database with every repository wired to it. The template cipher is chosen
  * by the caller: the Electron app derives it from the OS keychain, server mode from a key file.
  */
-import { RawCaptureRepository } from '../privacy/raw-capture-repository.js';
+import { RawCaptureRepository } from './raw-capture-repository.js';
 import { AttendanceRepository } from './attendance-repository.js';
 import { AuditLog } from './audit-log.js';
 import { ConsentRepository } from './consent-repository.js';

@@ -6,6 +6,7 @@
 import { type BiometricModality, BIOMETRIC_MODALITIES } from '../../../src-shared/vocabulary.js';
 import { KioskError } from '../errors.js';
 import type { Statement } from 'better-sqlite3';
+import type { ModelRef } from '../runtime/model-ref.js';
 import type { KioskDatabase } from './database.js';
 import { isForeignKeyViolation } from './sqlite-errors.js';
 import { decodeVector, encodeVector } from './template-codec.js';
@@ -13,12 +14,6 @@ import type { TemplateCipher } from './template-cipher.js';
 import { invalid, requireFinite, requireId, requireOneOf, toIsoTime } from './validate.js';
 
 
-/** The encoder that produced a vector: embeddings of different models are not comparable. */
-export interface ModelRef {
-  readonly id: string;
-  /** Lower-case hex sha256 of the model file. */
-  readonly sha256: string;
-}
 
 export interface NewTemplate {
   readonly employeeId: number;

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AdminAuth, DEFAULT_ADMIN_PIN } from '../../src-main/core/attendance/admin-auth.js';
-import { KIOSK_SETTINGS, SECURITY_SETTINGS } from '../../src-main/core/attendance/settings.js';
+import { AdminAuth, DEFAULT_ADMIN_PIN } from '../../src-main/core/auth/admin-auth.js';
+import { KIOSK_SETTINGS, SECURITY_SETTINGS } from '../../src-main/core/context/settings.js';
 import { KioskError } from '../../src-main/core/errors.js';
 import { SettingsRepository } from '../../src-main/core/store/settings-repository.js';
 import { openStore, type Store } from '../../src-main/core/store/store.js';
 import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
-import { FAST_SCRYPT, ManualClock } from './kiosk-fixture.js';
+import { FAST_SCRYPT, ManualClock } from '../attendance/kiosk-fixture.js';
 
 const MINUTE = 60_000;
 

@@ -8,11 +8,16 @@
  */
 import { type BiometricModality } from '../../../src-shared/vocabulary.js';
 import { KioskError } from '../errors.js';
-import { Gallery, type Candidate, type TemplateSource } from '../match/gallery.js';
-import type { Similarity, Vector } from '../match/energy.js';
-import type { ModelRef } from '../store/template-repository.js';
+import { Gallery, type Candidate, type GalleryTemplate } from './gallery.js';
+import type { ModelRef } from '../runtime/model-ref.js';
+import type { Similarity, Vector } from './energy.js';
 
 export type TemplateRule = { readonly kind: 'each' } | { readonly kind: 'mean'; readonly combine: (vectors: readonly Float32Array[]) => Float32Array };
+
+/** Where the stored templates come from: TemplateRepository.listActive satisfies it. */
+export interface TemplateSource {
+  listActive(modality: BiometricModality, model: ModelRef): Iterable<GalleryTemplate & { readonly vector: Float32Array }>;
+}
 
 interface Enrolled {
   readonly templateId: number;

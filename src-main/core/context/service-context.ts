@@ -7,9 +7,9 @@ import { KioskError } from '../errors.js';
 import type { FaceAnalysis, FaceMode } from '../face/engine.js';
 import type { Detection, RgbImage } from '../face/types.js';
 import type { Store } from '../store/store.js';
-import type { ModelRef } from '../store/template-repository.js';
+import type { ModelRef } from '../runtime/model-ref.js';
 import type { VoiceSample } from '../voice/engine.js';
-import type { ModalityGallery } from './modality-gallery.js';
+import type { ModalityGallery } from '../match/modality-gallery.js';
 import type { KioskSettings } from './settings.js';
 
 export interface FaceAnalyzer {

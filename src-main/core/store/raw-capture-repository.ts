@@ -6,10 +6,10 @@
  * and a blob moved onto another row fails to open.
  */
 import { KioskError } from '../errors.js';
-import type { KioskDatabase } from '../store/database.js';
-import { isForeignKeyViolation } from '../store/sqlite-errors.js';
-import type { TemplateCipher } from '../store/template-cipher.js';
-import { invalid, requireId, requireOneOf, requireText, toIsoTime } from '../store/validate.js';
+import type { KioskDatabase } from './database.js';
+import { isForeignKeyViolation } from './sqlite-errors.js';
+import type { TemplateCipher } from './template-cipher.js';
+import { invalid, requireId, requireOneOf, requireText, toIsoTime } from './validate.js';
 
 export type RawCaptureKind = 'face-image' | 'voice-pcm';
 export const RAW_CAPTURE_KINDS: readonly RawCaptureKind[] = ['face-image', 'voice-pcm'];

@@ -12,7 +12,7 @@ import type { SettingsRepository } from '../store/settings-repository.js';
 import { AttemptLimiter, DEFAULT_LIMITER_POLICY, type LimiterPolicy, type LockState, type LockStateStore } from './attempt-limiter.js';
 import { DEFAULT_SCRYPT_COST, hashPin, requirePin, verifyPin, type ScryptCost } from './pin-hash.js';
 import { SerialQueue } from './serial-queue.js';
-import type { SecuritySettings } from './settings.js';
+import type { SecuritySettings } from '../context/settings.js';
 
 /**
  * The first-run admin PIN when KIOSK_ADMIN_PIN is not set. It is documented, reported by
