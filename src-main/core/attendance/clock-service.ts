@@ -8,10 +8,9 @@
  * on the same database — are serialised: none lost, none duplicated, directions consistent.
  */
 import type { ChallengeInstruction, Locale } from '../../../src-shared/vocabulary.js';
-import type { ClockResult, PunchEvent } from '../../../src-shared/contract.js';
+import type { ClockResult, Outputs, PunchEvent } from '../../../src-shared/contract.js';
 import { KioskError, isKioskError, type KioskErrorCode } from '../errors.js';
 import type { FaceAnalysis } from '../face/engine.js';
-import { decodeImage } from '../face/decode.js';
 import type { Landmarks68 } from '../face/types.js';
 import { ChallengeIssuer, verifyChallenge, type IssuedChallenge } from '../liveness/challenge.js';
 import { enforcePassiveLiveness } from '../liveness/passive.js';
@@ -23,12 +22,6 @@ import { requireVoice, type ServiceContext } from '../context/service-context.js
 import type { ModalityGallery } from '../match/modality-gallery.js';
 import type { PhraseIssuer } from './phrases.js';
 import { DEFAULT_SCRYPT_COST, decoyHash, verifyPin, type ScryptCost } from '../auth/pin-hash.js';
-
-export interface FaceBoxes {
-  readonly width: number;
-  readonly height: number;
-  readonly faces: { x: number; y: number; width: number; height: number; score: number }[];
-}
 
 type Recognition =
   | { readonly accepted: true; readonly employeeId: number; readonly score: number }
@@ -55,13 +48,12 @@ export class ClockService {
   }
 
   /** Face boxes for drawing (no identification, no quality gates). */
-  async detect(image: Uint8Array): Promise<FaceBoxes> {
-    const decoded = decodeImage(image);
-    const faces = await this.context.face.engine.detect(decoded);
+  async detect(image: Uint8Array): Promise<Outputs['face.detect']> {
+    const { width, height, detections } = await this.context.face.engine.detectBytes(image);
     return {
-      width: decoded.width,
-      height: decoded.height,
-      faces: faces.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score })),
+      width,
+      height,
+      faces: detections.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score })),
     };
   }
 

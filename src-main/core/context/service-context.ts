@@ -4,8 +4,7 @@
  * clock and time zone.
  */
 import { KioskError } from '../errors.js';
-import type { FaceAnalysis, FaceMode } from '../face/engine.js';
-import type { Detection, RgbImage } from '../face/types.js';
+import type { DetectedFaces, FaceAnalysis, FaceMode } from '../face/engine.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../runtime/model-ref.js';
 import type { VoiceSample } from '../voice/engine.js';
@@ -15,7 +14,7 @@ import type { KioskSettings } from './settings.js';
 export interface FaceAnalyzer {
   readonly encoderModel: ModelRef;
   analyzeBytes(bytes: Uint8Array, mode: Exclude<FaceMode, 'evaluate'>): Promise<FaceAnalysis>;
-  detect(image: RgbImage): Promise<Detection[]>;
+  detectBytes(bytes: Uint8Array): Promise<DetectedFaces>;
 }
 
 export interface VoiceAnalyzer {

@@ -55,6 +55,12 @@ const EVALUATE_MIN_SCORES = [0.3, 0.1];
 /** Border added on each side, as a fraction of the image, for the framed detection pass. */
 const FRAME_BORDER = 0.4;
 
+export interface DetectedFaces {
+  readonly width: number;
+  readonly height: number;
+  readonly detections: Detection[];
+}
+
 export class FaceEngine {
   private constructor(
     private readonly detector: FaceDetector,
@@ -79,6 +85,12 @@ export class FaceEngine {
 
   detect(image: RgbImage): Promise<Detection[]> {
     return this.detector.detect(image, { minScore: this.options.minDetectionScore ?? 0.5 });
+  }
+
+  /** Faces in an encoded image (JPEG, PNG, ...), with the decoded image's size for drawing them. */
+  async detectBytes(bytes: Uint8Array): Promise<DetectedFaces> {
+    const image = decodeImage(bytes);
+    return { width: image.width, height: image.height, detections: await this.detect(image) };
   }
 
   /** Detection and landmarks are returned in `input`'s pixels, even when the face was found on a framed copy. */
