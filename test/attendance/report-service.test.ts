@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportService } from '../../src-main/core/attendance/report-service.js';
+import { closesShift } from '../../src-main/core/attendance/shift-rule.js';
 import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/context/settings.js';
 import { codeOf } from '../helpers/errors.js';
 import { openStore, type Store } from '../../src-main/core/store/store.js';
@@ -96,5 +97,38 @@ describe('ReportService (Asia/Seoul)', () => {
     expect(codeOf(() => reports.timesheet('2025-03-02', '2025-03-01'))).toBe('INVALID_INPUT');
     expect(codeOf(() => reports.timesheet('2024-01-01', '2025-03-01'))).toBe('INVALID_INPUT');
     expect(codeOf(() => reports.timesheet('2025-03-01', '2025-03-02', 999))).toBe('NOT_FOUND');
+  });
+});
+
+describe('the shift boundary, where the clock and the timesheet must agree', () => {
+  const maxShiftHours = KIOSK_SETTINGS.maxShiftHours.default;
+  const opened = '2025-03-10T00:00:00.000Z';
+  const atBoundary = new Date(Date.parse(opened) + maxShiftHours * 3_600_000).toISOString();
+  const justBefore = new Date(Date.parse(atBoundary) - 1).toISOString();
+
+  it('an open in is closed by a punch 1 ms before maxShiftHours, and not by one exactly at it', () => {
+    expect(closesShift(opened, justBefore, maxShiftHours)).toBe(true);
+    expect(closesShift(opened, atBoundary, maxShiftHours)).toBe(false);
+  });
+
+  it('the timesheet pairs the in with an out 1 ms before the boundary, and leaves it open at the boundary', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiosk-report-boundary-'));
+    const store = openStore(join(dir, 'kiosk.db'), { cipher: new Aes256GcmCipher(randomBytes(32)), settings: KIOSK_SETTINGS });
+    try {
+      const before = store.employees.create({ code: 'B1', name: 'Before' }).id;
+      const at = store.employees.create({ code: 'B2', name: 'At' }).id;
+      for (const [employeeId, out] of [[before, justBefore], [at, atBoundary]] as const) {
+        store.attendance.append({ employeeId, direction: 'in', modality: 'pin', kioskId: 'k', occurredAt: new Date(opened) });
+        store.attendance.append({ employeeId, direction: 'out', modality: 'pin', kioskId: 'k', occurredAt: new Date(out) });
+      }
+      const rows = new ReportService({ store, timeZone: 'UTC' }).timesheet('2025-03-10', '2025-03-10');
+      const day = (employeeId: number) => rows.filter((r) => r.employeeId === employeeId).map((r) => [r.firstIn, r.lastOut, r.hours]);
+      expect(day(before)).toEqual([[opened, justBefore, 14]]);
+      // The out at the boundary closes nothing: no hours are paid for the unpaired in.
+      expect(day(at)).toEqual([[opened, atBoundary, 0]]);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -17,6 +17,7 @@ import { enforcePassiveLiveness } from '../liveness/passive.js';
 import { decide } from '../match/decision.js';
 import type { AttendanceEvent } from '../store/attendance-repository.js';
 import type { Employee } from '../store/employee-repository.js';
+import { closesShift } from './shift-rule.js';
 import { AttemptLimiter, MemoryLockStore } from '../auth/attempt-limiter.js';
 import { requireVoice, type ServiceContext } from '../context/service-context.js';
 import type { ModalityGallery } from '../match/modality-gallery.js';
@@ -177,8 +178,7 @@ export class ClockService {
       if (last !== undefined && now.getTime() - Date.parse(last.occurredAt) < debounceMs) {
         return { outcome: 'debounced', event: toPunch(employee, last) };
       }
-      const shiftOpen =
-        last?.direction === 'in' && now.getTime() - Date.parse(last.occurredAt) < store.settings.get('maxShiftHours') * 3600_000;
+      const shiftOpen = last?.direction === 'in' && closesShift(last.occurredAt, now.toISOString(), store.settings.get('maxShiftHours'));
       const direction = shiftOpen ? 'out' : 'in';
       const event = store.attendance.append({ employeeId, direction, kioskId, occurredAt: now, ...how });
       return { outcome: 'recorded', event: toPunch(employee, event) };

@@ -10,6 +10,7 @@ import { KioskError } from '../errors.js';
 import type { AttendanceEvent } from '../store/attendance-repository.js';
 import type { ServiceContext } from '../context/service-context.js';
 import { toCsv } from './csv.js';
+import { closesShift } from './shift-rule.js';
 import { dayKey, daysBetween, localTime, parseDay, weekStart } from './local-day.js';
 
 export const MAX_REPORT_DAYS = 366;
@@ -42,14 +43,15 @@ export class ReportService {
     }
     const { store, timeZone } = this.context;
     if (employeeId !== undefined) store.employees.get(employeeId); // NOT_FOUND for an unknown id
-    const maxShiftMs = store.settings.get('maxShiftHours') * HOUR_MS;
+    const maxShiftHours = store.settings.get('maxShiftHours');
+    const maxShiftMs = maxShiftHours * HOUR_MS;
     // Wide enough for the shifts that begin on the range's first and last local days to be whole.
     const events = store.attendance.list(
       { from: new Date(start.getTime() - ZONE_SLACK_MS - maxShiftMs), to: new Date(end.getTime() + 86_400_000 + ZONE_SLACK_MS + maxShiftMs) },
       employeeId,
     );
     const groups = new Map<string, Shift[]>();
-    for (const shift of pairShifts(events, maxShiftMs)) {
+    for (const shift of pairShifts(events, maxShiftHours)) {
       const day = dayKey(shift.in ?? shift.out!, timeZone);
       if (day < from || day > to) continue;
       const key = `${shift.employeeId}|${day}`;
@@ -110,8 +112,8 @@ interface Shift {
   readonly out: string | null;
 }
 
-/** Events in time order → shifts, per employee: an 'out' closes the open 'in' if within `maxShiftMs`. */
-function pairShifts(events: readonly AttendanceEvent[], maxShiftMs: number): Shift[] {
+/** Events in time order → shifts, per employee: an 'out' closes the open 'in' by the shift rule. */
+function pairShifts(events: readonly AttendanceEvent[], maxShiftHours: number): Shift[] {
   const open = new Map<number, string>();
   const shifts: Shift[] = [];
   for (const event of events) {
@@ -122,7 +124,7 @@ function pairShifts(events: readonly AttendanceEvent[], maxShiftMs: number): Shi
       continue;
     }
     open.delete(event.employeeId);
-    const closes = openedAt !== undefined && Date.parse(event.occurredAt) - Date.parse(openedAt) <= maxShiftMs;
+    const closes = openedAt !== undefined && closesShift(openedAt, event.occurredAt, maxShiftHours);
     if (openedAt !== undefined && !closes) shifts.push({ employeeId: event.employeeId, in: openedAt, out: null });
     shifts.push({ employeeId: event.employeeId, in: closes ? openedAt : null, out: event.occurredAt });
   }
