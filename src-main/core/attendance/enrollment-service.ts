@@ -9,6 +9,7 @@ import { ENROLL_FACE_SHOTS, ENROLL_VOICE_PHRASES, type FacePose } from '../../..
 import type { EmployeeSummary } from '../../../src-shared/contract.js';
 import { KioskError } from '../errors.js';
 import type { FaceQuality } from '../face/quality.js';
+import { eraseBiometrics } from '../privacy/biometric-erasure.js';
 import { imageMediaType, pcmBytes, pcmMediaType } from '../store/raw-capture-repository.js';
 import type { Employee } from '../store/employee-repository.js';
 import { requireVoice, type ServiceContext } from '../context/service-context.js';
@@ -152,13 +153,12 @@ export class EnrollmentService {
     const { store } = this.context;
     const employee = store.employees.get(employeeId);
     store.db.transaction(() => {
-      const removed = store.templates.deleteForEmployee(employee.id);
-      const rawRemoved = store.rawCaptures.deleteForEmployee(employee.id);
+      const removed = eraseBiometrics(store, employee.id, 'keep');
       store.audit.append({
         actor,
         action: 'employee.reenroll',
         subject: subject(employee.id),
-        details: { templatesRemoved: removed, rawCapturesRemoved: rawRemoved },
+        details: { templatesRemoved: removed.templatesErased, rawCapturesRemoved: removed.rawCapturesErased },
       });
     });
     this.forget(employee.id);
@@ -189,16 +189,9 @@ export class EnrollmentService {
     const { store } = this.context;
     const employee = store.employees.get(employeeId);
     const templatesErased = store.db.transaction(() => {
-      const erased = store.templates.deleteForEmployee(employee.id);
-      const rawErased = store.rawCaptures.deleteForEmployee(employee.id);
-      store.consents.withdraw(employee.id);
-      store.audit.append({
-        actor,
-        action: 'employee.erase',
-        subject: subject(employee.id),
-        details: { templatesErased: erased, rawCapturesErased: rawErased },
-      });
-      return erased;
+      const erased = eraseBiometrics(store, employee.id, 'withdraw');
+      store.audit.append({ actor, action: 'employee.erase', subject: subject(employee.id), details: { ...erased } });
+      return erased.templatesErased;
     });
     this.forget(employee.id);
     return { employee: summarise(this.context, employee), templatesErased };

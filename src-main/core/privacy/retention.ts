@@ -6,6 +6,7 @@
  * withdrawn, so a reactivated employee has to consent again before any new capture.
  */
 import type { ServiceContext } from '../context/service-context.js';
+import { eraseBiometrics } from './biometric-erasure.js';
 
 export const RETENTION_ACTOR = 'system:retention';
 export const DAY_MS = 86_400_000;
@@ -41,9 +42,7 @@ export function sweepRetention(context: Pick<ServiceContext, 'store' | 'now'>): 
       const employee = store.employees.get(listed.id);
       if (employee.active || employee.deactivatedAt === null) return null;
       if (store.templates.count({ employeeId: employee.id }) + store.rawCaptures.count(employee.id) === 0) return null;
-      const templatesErased = store.templates.deleteForEmployee(employee.id);
-      const rawCapturesErased = store.rawCaptures.deleteForEmployee(employee.id);
-      store.consents.withdraw(employee.id);
+      const { templatesErased, rawCapturesErased } = eraseBiometrics(store, employee.id, 'withdraw');
       store.audit.append({
         actor: RETENTION_ACTOR,
         action: 'employee.retention.erase',
