@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { KioskError } from '../core/errors.js';
 import type { EmbedFile } from '../eval/embed-all.js';
-import { meanOfNormalised } from '../eval/similarity.js';
+import { meanOfUnitVectors } from '../core/match/vector-mean.js';
 
 export interface ModelRef {
   readonly id: string;
@@ -98,7 +98,7 @@ export async function loadVoiceEmbedders(options: {
   };
   return {
     encoder: { embed: embedWith(undefined), embedProbe: embedWith(options.cropSeconds), template: (e) => engine.enrollmentTemplate(e) },
-    baseline: { embed: baselineWith(undefined), embedProbe: baselineWith(options.cropSeconds), template: meanOfNormalised },
+    baseline: { embed: baselineWith(undefined), embedProbe: baselineWith(options.cropSeconds), template: meanOfUnitVectors },
     model: { id, sha256 },
     release: () => host.release(),
   };

@@ -8,11 +8,12 @@ import { loadFaceEmbedder } from './engines.js';
 import { evaluateGallery, listGallery } from '../eval/gallery-protocol.js';
 import { DEFAULT_IMAGE_PATTERN, compileImagePattern, evaluateLfw, loadLfwPairs } from '../eval/lfw-protocol.js';
 import { writeRocSvg } from '../eval/roc-svg.js';
-import { meanEmbedding, similarityFor, type EnergyName } from '../eval/similarity.js';
+import { createSimilarity, type EnergyKind } from '../core/match/energy.js';
+import { meanVector } from '../core/match/vector-mean.js';
 
 const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.pgm', '.gif'];
 
-function energyOption(value: string | undefined): EnergyName {
+function energyOption(value: string | undefined): EnergyKind {
   if (value === undefined) return 'euclidean';
   if (value === 'euclidean' || value === 'cosine') return value;
   throw new UsageError(`--energy must be euclidean or cosine, got "${value}"`);
@@ -46,7 +47,7 @@ export const evalFaceCommand: Command = {
       throw new UsageError('give either --lfw-pairs (with --images) or --gallery');
     }
     const energy = energyOption(stringOption(options, 'energy'));
-    const similarity = similarityFor(energy);
+    const similarity = createSimilarity({ energy });
     const flip = options.flip === true;
     const rocPath = stringOption(options, 'roc');
     const concurrency = numberOption(options, 'concurrency', 2);
@@ -95,7 +96,7 @@ export const evalFaceCommand: Command = {
       const identities = await listGallery(resolve(galleryDir as string), { enrollCount: 1, extensions: IMAGE_EXTENSIONS });
       const engine = await loadFaceEmbedder({ modelsDir, flip });
       try {
-        const result = await evaluateGallery(identities, { embed: engine.embed, template: meanEmbedding, similarity, concurrency, onProgress });
+        const result = await evaluateGallery(identities, { embed: engine.embed, template: meanVector, similarity, concurrency, onProgress });
         await writeJson(jsonPath, {
           protocol: 'gallery',
           galleryDir: resolve(galleryDir as string),

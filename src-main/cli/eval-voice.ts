@@ -8,9 +8,10 @@ import { DEFAULT_MODELS_DIR, percent, progressPrinter, withoutRoc, writeJson, ty
 import { loadVoiceEmbedders } from './engines.js';
 import { evaluateGallery, listGallery, type GalleryEvaluation } from '../eval/gallery-protocol.js';
 import { writeRocSvg } from '../eval/roc-svg.js';
-import { cosineSimilarity } from '../eval/similarity.js';
+import { createSimilarity } from '../core/match/energy.js';
 
 const AUDIO_EXTENSIONS = ['.wav'];
+const cosine = createSimilarity({ energy: 'cosine' });
 
 const line = (label: string, r: GalleryEvaluation): string =>
   `${label}: EER ${percent(r.eer)}; rank-1 ${percent(r.rank1)}; TAR ${percent(r.tarAtFar['0.01'])} @ FAR 1e-2, ` +
@@ -55,8 +56,8 @@ export const evalVoiceCommand: Command = {
     const identities = await listGallery(resolve(galleryDir), { enrollCount, extensions: AUDIO_EXTENSIONS });
     const voice = await loadVoiceEmbedders({ modelsDir, cropSeconds, minSpeechSeconds });
     try {
-      const encoder = await evaluateGallery(identities, { ...voice.encoder, similarity: cosineSimilarity, concurrency, onProgress });
-      const baseline = await evaluateGallery(identities, { ...voice.baseline, similarity: cosineSimilarity, concurrency, onProgress });
+      const encoder = await evaluateGallery(identities, { ...voice.encoder, similarity: cosine, concurrency, onProgress });
+      const baseline = await evaluateGallery(identities, { ...voice.baseline, similarity: cosine, concurrency, onProgress });
       await writeJson(jsonPath, {
         protocol: 'gallery',
         galleryDir: resolve(galleryDir),

@@ -9,7 +9,7 @@ import { extname, join } from 'node:path';
 import { KioskError } from '../core/errors.js';
 import { describeFailure, embedAll, type EmbedFile, type EmbedProgress, type FailedItem } from './embed-all.js';
 import { rankOneRate, type IdentificationTrial } from './metrics.js';
-import type { Similarity } from './similarity.js';
+import type { Similarity } from '../core/match/energy.js';
 import { summariseVerification, type VerificationSummary } from './verification-summary.js';
 
 export interface GalleryIdentity {
@@ -138,9 +138,9 @@ export async function evaluateGallery(
       if (probe === undefined) continue;
       const others: number[] = [];
       for (const [id, template] of templates) {
-        if (id !== identity.id) others.push(options.similarity(probe, template));
+        if (id !== identity.id) others.push(options.similarity.score(probe, template));
       }
-      const score = options.similarity(probe, own);
+      const score = options.similarity.score(probe, own);
       genuine.push(score);
       impostor.push(...others);
       trials.push({ genuine: score, impostors: others });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { KioskError } from '../core/errors.js';
 import { embedAll, type EmbedFile, type EmbedProgress, type FailedItem } from './embed-all.js';
 import { accuracyAt, bestAccuracyThreshold, meanAndStd } from './metrics.js';
-import type { Similarity } from './similarity.js';
+import type { Similarity } from '../core/match/energy.js';
 import { summariseVerification, type VerificationSummary } from './verification-summary.js';
 
 export interface LfwImageRef {
@@ -220,7 +220,7 @@ export async function evaluateLfw(pairs: LfwPairs, options: LfwEvaluationOptions
   const scored: ScoredPair[] = pairs.pairs.map((p) => {
     const a = embeddings.get(resolve(p.a));
     const b = embeddings.get(resolve(p.b));
-    return { fold: p.fold, same: p.same, score: a && b ? options.similarity(a, b) : null };
+    return { fold: p.fold, same: p.same, score: a && b ? options.similarity.score(a, b) : null };
   });
   const genuine = scored.filter((p) => p.same && p.score !== null).map((p) => p.score as number);
   const impostor = scored.filter((p) => !p.same && p.score !== null).map((p) => p.score as number);

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KioskError } from '../../src-main/core/errors.js';
 import { evaluateGallery, listGallery } from '../../src-main/eval/gallery-protocol.js';
-import { cosineSimilarity, meanOfNormalised } from '../../src-main/eval/similarity.js';
+import { createSimilarity } from '../../src-main/core/match/energy.js';
+import { meanOfUnitVectors } from '../../src-main/core/match/vector-mean.js';
+
+const cosine = createSimilarity({ energy: 'cosine' });
 
 const root = mkdtempSync(join(tmpdir(), 'kiosk-gallery-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -73,9 +76,9 @@ describe('evaluateGallery on synthetic embeddings', () => {
       },
       template: (embeddings) => {
         templateSizes.push(embeddings.length);
-        return meanOfNormalised(embeddings);
+        return meanOfUnitVectors(embeddings);
       },
-      similarity: cosineSimilarity,
+      similarity: cosine,
     });
     expect(templateSizes).toEqual([2, 2, 2]);
     expect(probeCalls.map((p) => p.slice(dir.length + 1)).sort()).toEqual(['A/3.wav', 'A/4.wav', 'B/3.wav', 'B/4.wav', 'C/3.wav']);
@@ -97,7 +100,7 @@ describe('evaluateGallery on synthetic embeddings', () => {
       C: { '1.wav': 'broken', '2.wav': [1, 1] },
     });
     const identities = await listGallery(broken, { enrollCount: 1, extensions: ['.wav'] });
-    const result = await evaluateGallery(identities, { embed: readVector, template: (e) => e[0] as Float32Array, similarity: cosineSimilarity });
+    const result = await evaluateGallery(identities, { embed: readVector, template: (e) => e[0] as Float32Array, similarity: cosine });
     expect(result.enrolledIdentities).toBe(2);
     expect(result.probes).toBe(3);
     expect(result.failedProbes).toBe(1);

@@ -12,7 +12,7 @@ import {
   parseLfwPairs,
   type ScoredPair,
 } from '../../src-main/eval/lfw-protocol.js';
-import { negativeEuclidean } from '../../src-main/eval/similarity.js';
+import { createSimilarity } from '../../src-main/core/match/energy.js';
 
 function errorOf(fn: () => unknown): KioskError {
   try {
@@ -150,7 +150,7 @@ describe('evaluateLfw on synthetic embeddings in a temp folder', () => {
     const calls: string[] = [];
     const result = await evaluateLfw(parseLfwPairs(TWO_FOLDS), {
       imagesDir: root,
-      similarity: negativeEuclidean,
+      similarity: createSimilarity({ energy: 'euclidean' }),
       embed: async (path) => {
         calls.push(path);
         try {

@@ -15,6 +15,7 @@ import type { Landmarks68 } from '../face/types.js';
 import { ChallengeIssuer, verifyChallenge, type IssuedChallenge } from '../liveness/challenge.js';
 import { enforcePassiveLiveness } from '../liveness/passive.js';
 import { decide } from '../match/decision.js';
+import { meanVector } from '../match/vector-mean.js';
 import type { AttendanceEvent } from '../store/attendance-repository.js';
 import type { Employee } from '../store/employee-repository.js';
 import { closesShift } from './shift-rule.js';
@@ -75,7 +76,7 @@ export class ClockService {
     if (mode === 'passive') enforcePassiveLiveness(landmarks);
     if (instruction !== undefined) enforceChallenge(instruction, landmarks);
     const { face } = this.context;
-    const probe = meanEmbedding(good.map((a) => a.embedding));
+    const probe = meanVector(good.map((a) => a.embedding));
     const recognition = this.recognise(face.gallery, probe, 'faceThreshold', 'faceMargin');
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
     return this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: face.model.id });
@@ -209,12 +210,6 @@ function toPunch(employee: Employee, event: AttendanceEvent): PunchEvent {
     score: event.score,
     at: event.occurredAt,
   };
-}
-
-function meanEmbedding(embeddings: readonly Float32Array[]): Float32Array {
-  const mean = new Float32Array(embeddings[0]!.length);
-  for (const e of embeddings) for (let i = 0; i < mean.length; i++) mean[i]! += e[i]! / embeddings.length;
-  return mean;
 }
 
 function mostCommon(problems: readonly KioskError[]): KioskError {

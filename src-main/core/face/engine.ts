@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { KioskError } from '../errors.js';
 import type { OnnxHost } from '../runtime/onnx-host.js';
+import { meanVector } from '../match/vector-mean.js';
 import { ModelRegistry } from '../runtime/model-registry.js';
 import { alignFace } from './align.js';
 import { decodeImage } from './decode.js';
@@ -132,10 +133,7 @@ export class FaceEngine {
 
   private async embedChip(chip: RgbImage): Promise<Embedding> {
     if (!this.options.flip) return (await this.encoder.embed([chip]))[0]!;
-    const [plain, mirrored] = await this.encoder.embed([chip, flipHorizontal(chip)]);
-    const mean = new Float32Array(plain!.length);
-    for (let i = 0; i < mean.length; i++) mean[i] = (plain![i]! + mirrored![i]!) / 2;
-    return mean;
+    return meanVector(await this.encoder.embed([chip, flipHorizontal(chip)]));
   }
 
   /**
