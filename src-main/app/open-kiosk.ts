@@ -22,6 +22,7 @@ import { FACE_MODEL_IDS, FaceEngine } from '../core/face/engine.js';
 import { createSimilarity } from '../core/match/energy.js';
 import { ModelRegistry } from '../core/runtime/model-registry.js';
 import { OnnxHost, parseProviders, type ExecutionProvider } from '../core/runtime/onnx-host.js';
+import { SettingsService } from '../core/admin/settings-service.js';
 import { SettingsRepository } from '../core/store/settings-repository.js';
 import { openStore, type Store } from '../core/store/store.js';
 import { AuditAnchor } from '../core/store/audit-anchor.js';
@@ -89,7 +90,7 @@ export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {
       clock: new ClockService(context, new PhraseIssuer({ now }), options.scryptCost),
       reports: new ReportService(context),
       auth,
-      settings: store.settings,
+      settings: new SettingsService(store),
       log,
       status: async () => ({
         ready: true,

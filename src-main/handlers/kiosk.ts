@@ -3,14 +3,13 @@
  * roots (app/) build it; the handlers and the transports depend on this interface only.
  */
 import type { Outputs } from '../../src-shared/contract.js';
+import type { SettingsService } from '../core/admin/settings-service.js';
 import type { AdminAuth } from '../core/auth/admin-auth.js';
 import type { ClockService } from '../core/attendance/clock-service.js';
 import type { ServiceContext } from '../core/context/service-context.js';
 import type { EnrollmentService } from '../core/attendance/enrollment-service.js';
 import type { ReportService } from '../core/attendance/report-service.js';
-import type { KioskSettings } from '../core/context/settings.js';
 import type { Logger } from '../core/logger.js';
-import type { SettingsRepository } from '../core/store/settings-repository.js';
 
 export type KioskStatus = Outputs['kiosk.status'];
 
@@ -20,7 +19,7 @@ export interface Kiosk {
   readonly clock: ClockService;
   readonly reports: ReportService;
   readonly auth: AdminAuth;
-  readonly settings: SettingsRepository<KioskSettings>;
+  readonly settings: SettingsService;
   readonly log: Logger;
   status(): Promise<KioskStatus>;
   close(): Promise<void>;

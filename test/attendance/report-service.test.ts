@@ -81,7 +81,7 @@ describe('ReportService (Asia/Seoul)', () => {
   });
 
   it('exports CSV with a BOM, local times, Korean intact and formulas defused', () => {
-    const { filename, csv } = reports.csv('2025-03-10', '2025-03-11');
+    const { filename, csv } = reports.csv('admin:test', '2025-03-10', '2025-03-11');
     expect(filename).toBe('timesheet_2025-03-10_2025-03-11.csv');
     expect(csv.split('\r\n')).toEqual([
       '\uFEFFEmployee code,Name,Department,Day,First in,Last out,Hours',
@@ -90,6 +90,8 @@ describe('ReportService (Asia/Seoul)', () => {
       'K1,김민준,개발팀,2025-03-11,08:45,17:15,8.50',
       '',
     ]);
+    // An export of everyone's hours is itself on record: who exported which range.
+    expect(store.audit.list({ limit: 1 })[0]).toMatchObject({ actor: 'admin:test', action: 'reports.csv', details: { from: '2025-03-10', to: '2025-03-11' } });
   });
 
   it('refuses impossible dates, reversed or overlong ranges, and unknown employees', () => {

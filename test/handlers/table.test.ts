@@ -119,11 +119,15 @@ describe.skipIf(!hasModels)('handler table: malformed input', () => {
   it('turns an unexpected exception into INTERNAL with a generic message, and logs the real one', async () => {
     const logged: unknown[] = [];
     const log: Logger = { info: () => undefined, warn: () => undefined, error: (_m, e) => logged.push(e) };
+    const table = createHandlers(t.kiosk);
     const dispatch = createDispatcher(
       {
-        ...createHandlers(t.kiosk),
-        'kiosk.status': () => {
-          throw new Error('secret detail /home/kiosk/db');
+        ...table,
+        handlers: {
+          ...table.handlers,
+          'kiosk.status': () => {
+            throw new Error('secret detail /home/kiosk/db');
+          },
         },
       },
       log,

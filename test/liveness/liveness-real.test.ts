@@ -62,9 +62,9 @@ describe.skipIf(!ready)('passive liveness on real clips and attacks made from re
   }, 300_000);
 
   it('makes the face clock-in refuse a picture with LIVENESS_FAILED before identifying anyone, once an admin turns passive liveness on', async () => {
-    t.kiosk.settings.reset('livenessMode');
+    t.kiosk.context.store.settings.reset('livenessMode');
     expect(t.kiosk.settings.get('livenessMode')).toBe('off');
-    t.kiosk.settings.set('livenessMode', 'passive');
+    t.kiosk.context.store.settings.set('livenessMode', 'passive');
     const frozen = base64(await attacks.find((p) => p.kind === 'frozen-frames')!.frames());
     const refused = await failure(t.dispatch, 'clock.face', { frames: frozen });
     expect(refused).toMatchObject({ code: 'LIVENESS_FAILED', details: { reason: 'no_motion' } });
@@ -76,10 +76,10 @@ describe.skipIf(!ready)('passive liveness on real clips and attacks made from re
 
   it('skips the check when liveness is off, and in challenge mode wants the issued action', async () => {
     const frozen = base64(await attacks.find((p) => p.kind === 'frozen-frames')!.frames());
-    t.kiosk.settings.set('livenessMode', 'off');
+    t.kiosk.context.store.settings.set('livenessMode', 'off');
     expect(await call(t.dispatch, 'clock.face', { frames: frozen })).toEqual({ outcome: 'not_recognised', reason: 'no_enrolled_employees' });
 
-    t.kiosk.settings.set('livenessMode', 'challenge');
+    t.kiosk.context.store.settings.set('livenessMode', 'challenge');
     expect((await failure(t.dispatch, 'clock.face', { frames: frozen })).details).toMatchObject({ reason: 'challenge_required' });
     const { challengeId, instruction } = t.kiosk.clock.issueFaceChallenge();
     // A frozen picture performs no action, whichever was drawn; the challenge is then used up.
@@ -89,6 +89,6 @@ describe.skipIf(!ready)('passive liveness on real clips and attacks made from re
       details: { reason: 'not_performed', instruction },
     });
     await expect(t.kiosk.clock.clockFace(still, challengeId)).rejects.toMatchObject({ code: 'CHALLENGE_EXPIRED' });
-    t.kiosk.settings.set('livenessMode', 'passive');
+    t.kiosk.context.store.settings.set('livenessMode', 'passive');
   }, 300_000);
 });

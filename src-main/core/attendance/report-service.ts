@@ -84,9 +84,9 @@ export class ReportService {
     return [...totals.values()].sort((a, b) => a.weekStart.localeCompare(b.weekStart) || a.employeeId - b.employeeId);
   }
 
-  /** The timesheet as CSV, times in the kiosk's zone. */
-  csv(from: string, to: string): { filename: string; csv: string } {
-    const { timeZone } = this.context;
+  /** The timesheet as CSV, times in the kiosk's zone; the export is audit-logged under `actor`. */
+  csv(actor: string, from: string, to: string): { filename: string; csv: string } {
+    const { timeZone, store } = this.context;
     const rows = this.timesheet(from, to);
     const departments = new Map(this.context.store.employees.list().map((e) => [e.id, e.department]));
     const csv = toCsv(
@@ -101,6 +101,7 @@ export class ReportService {
         r.hours.toFixed(2),
       ]),
     );
+    store.audit.append({ actor, action: 'reports.csv', details: { from, to } });
     return { filename: `timesheet_${from}_${to}.csv`, csv };
   }
 }
