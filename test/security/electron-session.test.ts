@@ -1,18 +1,18 @@
 /**
- * The Electron hardening as main.ts applies it, exercised without Electron: the session policy
+ * The Electron hardening as the shell applies it, exercised without Electron: the session policy
  * and the web-contents guards are applied to recording stand-ins of Session and WebContents, and
- * the handlers they registered are then fired the way Electron would fire them. Complements
+ * the handlers they registered are then fired the way Electron would fire them; then the shell
+ * itself is started on a stand-in for Electron (test/transport/fake-electron.ts). Complements
  * test/transport/electron-hardening.test.ts (window options, CSP text, app:// protocol, paths).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startElectronShell } from '../../src-main/app/electron-shell.js';
 import { CSP_HEADER } from '../../src-main/transport/csp.js';
 import { REMOTE_URL_PATTERNS, applySessionPolicy, hardenWebContents, type SessionLike, type WebContentsLike } from '../../src-main/transport/ipc/hardening.js';
 import { createInvokeListener } from '../../src-main/transport/ipc/invoke-listener.js';
-import { APP_ENTRY_URL, windowOptions } from '../../src-main/transport/ipc/window-config.js';
+import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, windowOptions } from '../../src-main/transport/ipc/window-config.js';
 import type { Dispatch } from '../../src-main/handlers/table.js';
-import { repoRoot } from '../helpers/paths.js';
+import { fakeElectron, fakeKiosk, settle, shellDeps, startShell, tempAppDirs } from '../transport/fake-electron.js';
 
 type Listener<T> = T extends (listener: infer L) => void ? L : never;
 
@@ -124,16 +124,82 @@ describe('web contents guards', () => {
     for (const url of ['https://evil.example/', 'app://kiosk/index.html', 'about:blank']) expect(windowOpen({ url })).toEqual({ action: 'deny' });
     expect([...listeners.keys()].sort()).toEqual(['will-attach-webview', 'will-navigate', 'will-redirect']);
   });
+});
 
-  it('main.ts applies these to every web contents and to the default session, and the window to app:// only', () => {
-    const main = readFileSync(join(repoRoot, 'src-main/app/electron-main.ts'), 'utf8');
-    expect(main).toContain("app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));");
-    expect(main).toContain('applySessionPolicy(session.defaultSession);');
-    expect(main).toContain('app.enableSandbox();');
-    // The only page the window ever loads is the app's own entry URL.
-    expect(main.match(/loadURL\(([^)]*)\)/g)).toEqual(['loadURL(APP_ENTRY_URL)']);
-    expect(main).not.toMatch(/loadFile\(|https?:\/\//);
-    expect(windowOptions('/p.cjs').webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
+describe('the shell applies them', () => {
+  let dirs: ReturnType<typeof tempAppDirs>;
+  beforeEach(() => {
+    dirs = tempAppDirs();
+  });
+  afterEach(() => dirs.remove());
+
+  /** A web contents Electron might create, recording what the shell registered on it. */
+  function createdContents() {
+    const listeners = new Map<string, (event: { preventDefault(): void }, url: string) => void>();
+    let windowOpen: ((details: { url: string }) => unknown) | undefined;
+    const contents: WebContentsLike = {
+      on: (event, listener) => listeners.set(event, listener),
+      setWindowOpenHandler: (handler) => (windowOpen = handler),
+    };
+    const prevented = (name: string, url: string): boolean => {
+      let stopped = false;
+      listeners.get(name)?.({ preventDefault: () => (stopped = true) }, url);
+      return stopped;
+    };
+    return { contents, prevented, openWindow: (url: string) => windowOpen?.({ url }) };
+  }
+
+  it('enables the sandbox and registers app:// as privileged before ready, and guards web contents from the start', async () => {
+    const fake = fakeElectron(dirs);
+    const started = startElectronShell(fake.electron, shellDeps(fakeKiosk().kiosk).deps);
+    await settle();
+    // Not ready yet: the shell waits on whenReady() with only the pre-ready setup done.
+    expect(fake.calls).toEqual([
+      `protocol.registerSchemesAsPrivileged ${JSON.stringify([APP_SCHEME_PRIVILEGES])}`,
+      'app.enableSandbox',
+      'app.on web-contents-created',
+      'app.on window-all-closed',
+      'app.requestSingleInstanceLock',
+      'app.whenReady',
+    ]);
+    const early = createdContents();
+    fake.createWebContents(early.contents);
+    expect(early.prevented('will-navigate', 'https://evil.example/')).toBe(true);
+    fake.markReady();
+    await started;
+    expect(fake.windows).toHaveLength(1);
+  });
+
+  it('hardens every web contents Electron creates: no navigation, redirect, <webview> or new window', async () => {
+    const { fake } = await startShell(dirs);
+    for (const created of [createdContents(), createdContents()]) {
+      fake.createWebContents(created.contents);
+      for (const url of ['https://evil.example/', 'app://kiosk/other.html', 'file:///etc/passwd']) {
+        expect(created.prevented('will-navigate', url), url).toBe(true);
+        expect(created.prevented('will-redirect', url), url).toBe(true);
+      }
+      expect(created.prevented('will-attach-webview', 'https://evil.example/')).toBe(true);
+      expect(created.openWindow('https://evil.example/')).toEqual({ action: 'deny' });
+    }
+  });
+
+  it('puts the policy on the default session before the window opens: camera and microphone for app://kiosk only', async () => {
+    const { fake } = await startShell(dirs);
+    expect(fake.calls.indexOf('session.setPermissionRequestHandler')).toBeLessThan(fake.calls.indexOf('new BrowserWindow'));
+    expect(fake.calls.indexOf('session.webRequest.onBeforeRequest')).toBeLessThan(fake.calls.indexOf('new BrowserWindow'));
+    expect(fake.requestPermission('media', APP_ENTRY_URL, ['video', 'audio'])).toBe(true);
+    expect(fake.requestPermission('media', 'https://evil.example/', ['video'])).toBe(false);
+    expect(fake.requestPermission('geolocation', APP_ENTRY_URL)).toBe(false);
+  });
+
+  it('opens one window, with the hardened options, and loads only the app\'s entry URL into it', async () => {
+    const { fake, deps } = await startShell(dirs);
+    expect(fake.windows).toHaveLength(1);
+    const [window] = fake.windows;
+    expect(window!.options).toEqual(windowOptions(deps.preloadPath));
+    expect(window!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
+    expect(window!.loaded).toEqual([APP_ENTRY_URL]);
+    expect(fake.calls.filter((call) => call.startsWith('window.load'))).toEqual([`window.loadURL ${APP_ENTRY_URL}`]);
   });
 });
 
