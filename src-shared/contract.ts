@@ -79,6 +79,8 @@ export const schemas = {
   /** Removes current templates so the employee can be enrolled again. */
   'admin.employees.reenroll': z.object({ token: adminToken, employeeId: id }).strict(),
   'admin.employees.deactivate': z.object({ token: adminToken, employeeId: id }).strict(),
+  /** Undoes a deactivation; templates kept under a current consent recognise the person again at once. */
+  'admin.employees.reactivate': z.object({ token: adminToken, employeeId: id }).strict(),
   /** Erases every biometric template of the employee; attendance history stays. */
   'admin.employees.erase': z.object({ token: adminToken, employeeId: id }).strict(),
   /** Everything the kiosk holds about one employee, for their right of access (audit-logged). */
@@ -206,6 +208,7 @@ export interface Outputs {
   'admin.enroll.voice': { employee: EmployeeSummary; speechSeconds: number; phrasesNeeded: number };
   'admin.employees.reenroll': { employee: EmployeeSummary };
   'admin.employees.deactivate': { employee: EmployeeSummary };
+  'admin.employees.reactivate': { employee: EmployeeSummary };
   'admin.employees.erase': { employee: EmployeeSummary; templatesErased: number };
   'admin.employees.export': { filename: string; data: EmployeeDataExport };
   'admin.settings.get': { settings: Record<string, unknown> };

@@ -64,6 +64,7 @@ export function createHandlers(kiosk: Kiosk): HandlerTable {
         enrollment.enrollVoice(actor, employeeId, decodeFloat32(pcmBase64, 'pcmBase64'), sampleRate),
       'admin.employees.reenroll': ({ employeeId }, { actor }) => ({ employee: enrollment.reenroll(actor, employeeId) }),
       'admin.employees.deactivate': ({ employeeId }, { actor }) => ({ employee: enrollment.deactivate(actor, employeeId) }),
+      'admin.employees.reactivate': ({ employeeId }, { actor }) => ({ employee: enrollment.reactivate(actor, employeeId) }),
       'admin.employees.erase': ({ employeeId }, { actor }) => enrollment.erase(actor, employeeId),
       'admin.employees.export': ({ employeeId }, { actor }) => exportEmployeeData(kiosk.context, actor, employeeId),
       'admin.settings.get': () => ({ settings: settings.getAll() }),

@@ -171,4 +171,15 @@ describe.skipIf(!hasModels || !hasWebcamPhotos)('enroll and clock in by face (re
     t.clock.advance(HOUR);
     expect(await clockFace(biden2)).toEqual({ outcome: 'not_recognised', reason: 'no_enrolled_employees' });
   });
+
+  it('reactivating a deactivated employee whose templates and consent remain lets them clock in again at once, audit-logged', async () => {
+    token = await adminToken(t.dispatch);
+    const { employee } = await call(t.dispatch, 'admin.employees.reactivate', { token, employeeId: bidenId });
+    expect(employee).toMatchObject({ id: bidenId, active: true, faceTemplates: 1 });
+    t.clock.advance(HOUR);
+    const result = await clockFace(base64Of(webcam('knn_examples/train/biden/biden2.jpg')));
+    expect(result.outcome === 'recorded' && result.event.employee.id).toBe(bidenId);
+    const entry = t.kiosk.context.store.audit.list({ limit: 20 }).find((e) => e.action === 'employee.reactivate');
+    expect(entry).toMatchObject({ subject: `employee:${bidenId}`, details: { templatesKept: 1, consent: true } });
+  });
 });

@@ -33,6 +33,7 @@ export function validInputs({ token, frame, pcm }: SampleValues): { [N in Handle
     'admin.enroll.voice': { token, employeeId: 1, pcmBase64: pcm, sampleRate: 16000 },
     'admin.employees.reenroll': { token, employeeId: 1 },
     'admin.employees.deactivate': { token, employeeId: 1 },
+    'admin.employees.reactivate': { token, employeeId: 1 },
     'admin.employees.erase': { token, employeeId: 1 },
     'admin.employees.export': { token, employeeId: 1 },
     'admin.settings.get': { token },

@@ -52,4 +52,13 @@ describe.skipIf(!hasModels)('consent before capture', () => {
     await call(t.dispatch, 'admin.employees.deactivate', { token, employeeId: id });
     expect((await failure(t.dispatch, 'admin.employees.consent', { token, employeeId: id, textVersion: 'v2' })).code).toBe('CONFLICT');
   });
+
+  it('a reactivated employee whose data was erased must consent again before any capture', async () => {
+    const { employee } = await call(t.dispatch, 'admin.employees.reactivate', { token, employeeId: id });
+    expect(employee).toMatchObject({ active: true, consentedAt: null, faceTemplates: 0, voiceTemplates: 0 });
+    const [face] = await Promise.all(captures());
+    expect(face!.code).toBe('CONSENT_REQUIRED');
+    await call(t.dispatch, 'admin.employees.consent', { token, employeeId: id, textVersion: 'v2' });
+    expect(t.kiosk.context.store.consents.current(id)?.textVersion).toBe('v2');
+  });
 });

@@ -37,6 +37,23 @@ describe('employee list', () => {
     expect(callsTo(invoke, 'admin.employees.erase')).toEqual([{ employeeId: 5, token: TOKEN }]);
     await waitFor(() => expect(within(screen.getByText('김민준').closest('tr') as HTMLElement).getAllByText('0')).toHaveLength(2));
   });
+  it('offers Reactivate for an inactive employee instead of Deactivate, and shows them active after it', async () => {
+    let active = false;
+    const invoke = stubBridge({
+      'admin.employees.list': () => ok<'admin.employees.list'>({ employees: [{ ...minjun, active }] }),
+      'admin.employees.reactivate': () => {
+        active = true;
+        return ok<'admin.employees.reactivate'>({ employee: { ...minjun, active } });
+      },
+    });
+    render(EmployeeList, { api: adminCall(TOKEN, vi.fn()) });
+    const row = (await screen.findByText('김민준')).closest('tr') as HTMLElement;
+    expect(within(row).queryByRole('button', { name: 'Deactivate' })).toBeNull();
+    await fireEvent.click(within(row).getByRole('button', { name: 'Reactivate' }));
+    await fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Reactivate' }));
+    expect(callsTo(invoke, 'admin.employees.reactivate')).toEqual([{ employeeId: 5, token: TOKEN }]);
+    await waitFor(() => expect(within(screen.getByText('김민준').closest('tr') as HTMLElement).getByRole('button', { name: 'Deactivate' })).toBeTruthy());
+  });
 });
 
 describe('reports', () => {

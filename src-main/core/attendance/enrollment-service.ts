@@ -46,10 +46,6 @@ export class EnrollmentService {
     return employees.map((employee) => summarise(this.context, employee));
   }
 
-  summary(employeeId: number): EmployeeSummary {
-    return summarise(this.context, this.context.store.employees.get(employeeId));
-  }
-
   /** DUPLICATE when the code is taken. The optional clock-in PIN is stored as an scrypt hash. */
   async create(actor: string, input: NewEmployeeInput): Promise<EmployeeSummary> {
     const pinHash = input.pin === undefined ? null : await hashPin(input.pin, this.scryptCost);
@@ -177,6 +173,30 @@ export class EnrollmentService {
       return updated;
     });
     this.forget(employeeId);
+    return summarise(this.context, employee);
+  }
+
+  /**
+   * Undoes a deactivation. Templates still held (the retention period has not erased them) under
+   * a current consent go back into the galleries at once; without a consent (it is withdrawn
+   * whenever the data is erased) the person must consent and enroll again before clocking in
+   * by face or voice. Reactivating an active employee changes nothing and logs nothing.
+   */
+  reactivate(actor: string, employeeId: number): EmployeeSummary {
+    const { store, face, voice } = this.context;
+    const before = store.employees.get(employeeId);
+    if (before.active) return summarise(this.context, before);
+    const { employee, consented } = store.db.transaction(() => {
+      const reactivated = store.employees.reactivate(employeeId);
+      const current = store.consents.current(employeeId) !== undefined;
+      const templatesKept = store.templates.count({ employeeId });
+      store.audit.append({ actor, action: 'employee.reactivate', subject: subject(employeeId), details: { templatesKept, consent: current } });
+      return { employee: reactivated, consented: current };
+    });
+    if (consented) {
+      face.gallery.loadEmployee(store.templates, employeeId);
+      voice?.gallery.loadEmployee(store.templates, employeeId);
+    }
     return summarise(this.context, employee);
   }
 
