@@ -100,7 +100,7 @@ describe('Gallery.search', () => {
     const gallery = orthogonalGallery(cosine);
     expect(gallery.removeEmployee(1)).toBe(2);
     expect(gallery.size).toBe(2);
-    expect(gallery.hasEmployee(1)).toBe(false);
+    expect(gallery.employeeCount).toBe(2);
     const result = gallery.search(probe);
     expect(result.map((r) => r.employeeId)).toEqual([2, 3]);
     expect(result[0]?.score).toBeCloseTo(0.6, 6);

@@ -58,10 +58,6 @@ export class Gallery {
     return this.templatesPerEmployee.size;
   }
 
-  hasEmployee(employeeId: number): boolean {
-    return this.templatesPerEmployee.has(employeeId);
-  }
-
   /** INVALID_INPUT for a wrong dimension, a non-finite value, a zero vector where direction matters, or bad ids. */
   add(template: GalleryTemplate): void {
     requireRowId('employeeId', template.employeeId);
