@@ -149,7 +149,7 @@ export interface TimesheetRow {
  * store would be a portable biometric identifier (see README, "Security and privacy").
  */
 export interface EmployeeDataExport {
-  format: 'attendance-kiosk/employee-data/v1';
+  format: 'attendance-kiosk/employee-data/v2';
   exportedAt: string;
   kioskId: string;
   employee: {
@@ -179,7 +179,8 @@ export interface EmployeeDataExport {
     modelId: string;
     modelSha256: string;
     dimensions: number;
-    quality: number;
+    /** What the capture measured: the face detector's score (0..1), or the seconds of speech heard. */
+    capture: { detectionScore: number } | { speechSeconds: number };
     createdAt: string;
   }[];
   /** Enrollment photos and phrases kept while storeRawCaptures was on: the person's own captures. */

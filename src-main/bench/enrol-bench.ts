@@ -53,7 +53,7 @@ export async function benchEnrolment(host: OnnxHost, reps: Repetitions, log: (li
         const gallery = new Gallery(EMBEDDING_SIZE, createSimilarity({ energy: 'euclidean' }));
         const enrol = (index: number, vector: Float32Array): void => {
           const employee = store.employees.create({ code: `E${run}-${index}-${gallery.size}`, name: `Employee ${index}` });
-          const template = store.templates.add({ employeeId: employee.id, modality: 'face', model, vector, quality: 1 });
+          const template = store.templates.add({ employeeId: employee.id, modality: 'face', model, vector, capture: { detectionScore: 1 } });
           gallery.add({ id: template.id, employeeId: employee.id, vector });
         };
 

@@ -29,7 +29,7 @@ try {
     const vector = new Float32Array(dim);
     for (let row = 0; row < templates; row++) {
       for (let i = 0; i < dim; i++) vector[i] = Math.random() - 0.5;
-      repository.add({ employeeId: Math.floor(row / 4) + 1, modality: 'face', model, vector, quality: 1 });
+      repository.add({ employeeId: Math.floor(row / 4) + 1, modality: 'face', model, vector, capture: { detectionScore: 1 } });
     }
   });
   console.log(`seed ${templates} sealed templates: ${(performance.now() - start).toFixed(0)} ms`);

@@ -169,10 +169,10 @@ describe('ModalityGallery.load', () => {
       const kim = employees.create({ code: 'E1', name: '김민준' });
       const lee = employees.create({ code: 'E2', name: '이서연' });
       const left = employees.create({ code: 'E3', name: 'Left' });
-      templates.add({ employeeId: kim.id, modality: 'face', model, vector: e1, quality: 1 });
-      templates.add({ employeeId: lee.id, modality: 'face', model, vector: e2, quality: 1 });
-      templates.add({ employeeId: lee.id, modality: 'voice', model, vector: e1, quality: 1 });
-      templates.add({ employeeId: left.id, modality: 'face', model, vector: probe, quality: 1 });
+      templates.add({ employeeId: kim.id, modality: 'face', model, vector: e1, capture: { detectionScore: 1 } });
+      templates.add({ employeeId: lee.id, modality: 'face', model, vector: e2, capture: { detectionScore: 1 } });
+      templates.add({ employeeId: lee.id, modality: 'voice', model, vector: e1, capture: { speechSeconds: 1 } });
+      templates.add({ employeeId: left.id, modality: 'face', model, vector: probe, capture: { detectionScore: 1 } });
       employees.deactivate(left.id);
 
       const gallery = new ModalityGallery('face', model, cosine, { kind: 'each' });

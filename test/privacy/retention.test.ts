@@ -26,9 +26,9 @@ function enrolled(store: Store<KioskSettings>, code: string): number {
   const { id } = store.employees.create({ code, name: `Person ${code}` });
   store.consents.record(id, 'v1');
   const vector = Float32Array.from({ length: 8 }, (_, i) => i + id);
-  store.templates.add({ employeeId: id, modality: 'face', model: MODEL, vector, quality: 1 });
-  store.templates.add({ employeeId: id, modality: 'face', model: MODEL, vector, quality: 1 });
-  store.templates.add({ employeeId: id, modality: 'voice', model: VOICE_MODEL, vector, quality: 1 });
+  store.templates.add({ employeeId: id, modality: 'face', model: MODEL, vector, capture: { detectionScore: 1 } });
+  store.templates.add({ employeeId: id, modality: 'face', model: MODEL, vector, capture: { detectionScore: 1 } });
+  store.templates.add({ employeeId: id, modality: 'voice', model: VOICE_MODEL, vector, capture: { speechSeconds: 1 } });
   store.rawCaptures.add({ employeeId: id, kind: 'face-image', mediaType: 'image/jpeg', content: Uint8Array.of(0xff, 0xd8, id) });
   store.attendance.append({ employeeId: id, direction: 'in', modality: 'pin', kioskId: 'k', occurredAt: new Date(store.db.now()) });
   return id;

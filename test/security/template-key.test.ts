@@ -54,7 +54,7 @@ describe('template key sealed by the OS keychain (desktop app)', () => {
     const key = loadOrCreateKeychainKey(os, sealedPath, 'linux');
     const first = storeWith(dir, key);
     const { id } = first.employees.create({ code: 'K', name: 'Key' });
-    first.templates.add({ employeeId: id, modality: 'face', model: MODEL, vector, quality: 1 });
+    first.templates.add({ employeeId: id, modality: 'face', model: MODEL, vector, capture: { detectionScore: 1 } });
     first.close();
 
     const sealed = readFileSync(sealedPath);

@@ -57,11 +57,34 @@ describe('openDatabase: the real migrations', () => {
     const insert = (): unknown =>
       db.connection
         .prepare(
-          `INSERT INTO biometric_templates (employee_id, modality, model_id, model_sha256, vector, dim, quality, created_at)
+          `INSERT INTO biometric_templates (employee_id, modality, model_id, model_sha256, vector, dim, detection_score, created_at)
            VALUES (999, 'face', 'm', ?, x'00', 1, 1, '2024-01-01T00:00:00.000Z')`,
         )
         .run('a'.repeat(64));
     expect(insert).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it("0003 moves each template's old quality into the column named for it: detector score for faces, seconds of speech for voices", () => {
+    const real = defaultMigrationsDir();
+    const upTo2 = migrationsFolder(Object.fromEntries(['0001_init.sql', '0002_raw_captures.sql'].map((name) => [name, readFileSync(join(real, name), 'utf8')])));
+    const path = join(tempDir(), 'kiosk.db');
+    const old = openDatabase(path, { migrationsDir: upTo2 });
+    old.connection.prepare("INSERT INTO employees (code, name, created_at) VALUES ('E1', '김민준', '2024-01-01T00:00:00.000Z')").run();
+    const insert = old.connection.prepare(
+      "INSERT INTO biometric_templates (employee_id, modality, model_id, model_sha256, vector, dim, quality, created_at) VALUES (1, ?, 'm', ?, x'00', 1, ?, '2024-01-01T00:00:00.000Z')",
+    );
+    insert.run('face', 'a'.repeat(64), 0.97);
+    insert.run('voice', 'b'.repeat(64), 2.75);
+    old.close();
+    const db = openDatabase(path);
+    const rows = db.connection.prepare('SELECT modality, detection_score, speech_seconds FROM biometric_templates ORDER BY id').all();
+    expect(rows).toEqual([
+      { modality: 'face', detection_score: 0.97, speech_seconds: null },
+      { modality: 'voice', detection_score: null, speech_seconds: 2.75 },
+    ]);
+    const columns = (db.connection.prepare('PRAGMA table_info(biometric_templates)').all() as { name: string }[]).map((c) => c.name);
+    expect(columns).not.toContain('quality');
     db.close();
   });
 });

@@ -76,21 +76,23 @@ describe('TemplateRepository', () => {
     const gone = employees.create({ code: 'E3', name: 'Gone' });
     const v1 = embedding(1);
     const v2 = embedding(2);
-    const t1 = templates.add({ employeeId: kim.id, modality: 'face', model: FACE_MODEL, vector: v1, quality: 0.9 });
-    const t2 = templates.add({ employeeId: lee.id, modality: 'face', model: FACE_MODEL, vector: v2, quality: 0.8 });
-    templates.add({ employeeId: gone.id, modality: 'face', model: FACE_MODEL, vector: embedding(3), quality: 0.7 });
-    templates.add({ employeeId: kim.id, modality: 'voice', model: { id: 'voice-enc', sha256: 'c'.repeat(64) }, vector: embedding(4, 192), quality: 0.6 });
-    templates.add({ employeeId: kim.id, modality: 'face', model: NEW_FACE_MODEL, vector: embedding(5), quality: 0.5 });
+    const t1 = templates.add({ employeeId: kim.id, modality: 'face', model: FACE_MODEL, vector: v1, capture: { detectionScore: 0.9 } });
+    const t2 = templates.add({ employeeId: lee.id, modality: 'face', model: FACE_MODEL, vector: v2, capture: { detectionScore: 0.8 } });
+    templates.add({ employeeId: gone.id, modality: 'face', model: FACE_MODEL, vector: embedding(3), capture: { detectionScore: 0.7 } });
+    templates.add({ employeeId: kim.id, modality: 'voice', model: { id: 'voice-enc', sha256: 'c'.repeat(64) }, vector: embedding(4, 192), capture: { speechSeconds: 0.6 } });
+    templates.add({ employeeId: kim.id, modality: 'face', model: NEW_FACE_MODEL, vector: embedding(5), capture: { detectionScore: 0.5 } });
     employees.deactivate(gone.id);
 
     const listed = [...templates.listActive('face', FACE_MODEL)];
-    expect(listed.map((t) => [t.id, t.employeeId, t.dim, t.quality])).toEqual([
-      [t1.id, kim.id, 128, 0.9],
-      [t2.id, lee.id, 128, 0.8],
+    expect(listed.map((t) => [t.id, t.employeeId, t.dim, t.capture])).toEqual([
+      [t1.id, kim.id, 128, { detectionScore: 0.9 }],
+      [t2.id, lee.id, 128, { detectionScore: 0.8 }],
     ]);
     expect(listed[0]?.vector).toEqual(v1);
     expect(listed[1]?.vector).toEqual(v2);
-    expect([...templates.listActive('voice', { id: 'voice-enc', sha256: 'c'.repeat(64) })][0]?.vector).toEqual(embedding(4, 192));
+    const [voice] = [...templates.listActive('voice', { id: 'voice-enc', sha256: 'c'.repeat(64) })];
+    expect(voice?.vector).toEqual(embedding(4, 192));
+    expect(voice?.capture).toEqual({ speechSeconds: 0.6 });
     db.close();
   });
 
@@ -98,9 +100,9 @@ describe('TemplateRepository', () => {
     const { db, employees, templates } = setup(newCipher());
     const a = employees.create({ code: 'A', name: 'A' });
     const b = employees.create({ code: 'B', name: 'B' });
-    for (let i = 0; i < 3; i++) templates.add({ employeeId: a.id, modality: 'face', model: FACE_MODEL, vector: embedding(i), quality: 1 });
-    templates.add({ employeeId: a.id, modality: 'voice', model: FACE_MODEL, vector: embedding(9), quality: 1 });
-    templates.add({ employeeId: b.id, modality: 'face', model: FACE_MODEL, vector: embedding(7), quality: 1 });
+    for (let i = 0; i < 3; i++) templates.add({ employeeId: a.id, modality: 'face', model: FACE_MODEL, vector: embedding(i), capture: { detectionScore: 1 } });
+    templates.add({ employeeId: a.id, modality: 'voice', model: FACE_MODEL, vector: embedding(9), capture: { speechSeconds: 1 } });
+    templates.add({ employeeId: b.id, modality: 'face', model: FACE_MODEL, vector: embedding(7), capture: { detectionScore: 1 } });
     expect(templates.count()).toBe(5);
     expect(templates.count({ employeeId: a.id })).toBe(4);
     expect(templates.count({ employeeId: a.id, modality: 'face' })).toBe(3);
@@ -116,7 +118,7 @@ describe('TemplateRepository', () => {
   it('refuses bad input with typed errors', () => {
     const { db, employees, templates } = setup(newCipher());
     const e = employees.create({ code: 'A', name: 'A' });
-    const base = { employeeId: e.id, modality: 'face' as const, model: FACE_MODEL, vector: embedding(1), quality: 1 };
+    const base = { employeeId: e.id, modality: 'face' as const, model: FACE_MODEL, vector: embedding(1), capture: { detectionScore: 1 } };
     expect(codeOf(() => templates.add({ ...base, employeeId: 999 }))).toBe('NOT_FOUND');
     expect(codeOf(() => templates.add({ ...base, vector: Float32Array.of(1, Number.NaN) }))).toBe('INVALID_INPUT');
     expect(codeOf(() => templates.add({ ...base, vector: new Float32Array(0) }))).toBe('INVALID_INPUT');
@@ -124,7 +126,12 @@ describe('TemplateRepository', () => {
     expect(codeOf(() => templates.add({ ...base, modality: 'iris' as 'face' }))).toBe('INVALID_INPUT');
     expect(codeOf(() => templates.add({ ...base, model: { id: 'm|x', sha256: 'a'.repeat(64) } }))).toBe('INVALID_INPUT');
     expect(codeOf(() => templates.add({ ...base, model: { id: 'm', sha256: 'A'.repeat(64) } }))).toBe('INVALID_INPUT');
-    expect(codeOf(() => templates.add({ ...base, quality: Number.POSITIVE_INFINITY }))).toBe('INVALID_INPUT');
+    // Each modality has its own capture measure: a face's detector score in 0..1, a voice's seconds of speech.
+    expect(codeOf(() => templates.add({ ...base, capture: { detectionScore: Number.POSITIVE_INFINITY } }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => templates.add({ ...base, capture: { detectionScore: 1.5 } }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => templates.add({ ...base, capture: { speechSeconds: 3 } }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => templates.add({ ...base, modality: 'voice', capture: { detectionScore: 0.9 } }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => templates.add({ ...base, modality: 'voice', capture: { speechSeconds: -1 } }))).toBe('INVALID_INPUT');
     expect(codeOf(() => templates.listActive('face', { id: '', sha256: 'a'.repeat(64) }))).toBe('INVALID_INPUT');
     expect(templates.count()).toBe(0);
     db.close();
@@ -135,7 +142,7 @@ describe('TemplateRepository', () => {
     const scan = (cipher: TemplateCipher): number => {
       const { db, path, employees, templates } = setup(cipher);
       const e = employees.create({ code: 'A', name: 'A' });
-      for (const vector of vectors) templates.add({ employeeId: e.id, modality: 'face', model: FACE_MODEL, vector, quality: 1 });
+      for (const vector of vectors) templates.add({ employeeId: e.id, modality: 'face', model: FACE_MODEL, vector, capture: { detectionScore: 1 } });
       db.close(); // checkpoints the WAL into the main file: the copy an attacker would take
       const file = readFileSync(path);
       let found = 0;
@@ -153,8 +160,8 @@ describe('TemplateRepository', () => {
     const { db, employees, templates } = setup(newCipher());
     const a = employees.create({ code: 'A', name: 'A' });
     const b = employees.create({ code: 'B', name: 'B' });
-    const ta = templates.add({ employeeId: a.id, modality: 'face', model: FACE_MODEL, vector: embedding(1), quality: 1 });
-    templates.add({ employeeId: b.id, modality: 'face', model: FACE_MODEL, vector: embedding(2), quality: 1 });
+    const ta = templates.add({ employeeId: a.id, modality: 'face', model: FACE_MODEL, vector: embedding(1), capture: { detectionScore: 1 } });
+    templates.add({ employeeId: b.id, modality: 'face', model: FACE_MODEL, vector: embedding(2), capture: { detectionScore: 1 } });
     const raw = db.connection;
     const load = (): unknown => [...templates.listActive('face', FACE_MODEL)];
     expect(load()).toHaveLength(2);
@@ -200,7 +207,7 @@ describe('loadOrCreateKeyFile', () => {
       modality: 'face',
       model: FACE_MODEL,
       vector,
-      quality: 1,
+      capture: { detectionScore: 1 },
     });
     db.close();
     const reopened = openDatabase(dbPath);

@@ -87,7 +87,7 @@ export class EnrollmentService {
         modality: 'face',
         model: face.model,
         vector: analysis.embedding,
-        quality: analysis.detection.score,
+        capture: { detectionScore: analysis.detection.score },
       });
       const raw = store.settings.get('storeRawCaptures')
         ? store.rawCaptures.add({ employeeId, kind: 'face-image', mediaType: imageMediaType(image), content: image })
@@ -122,7 +122,7 @@ export class EnrollmentService {
         modality: 'voice',
         model: voice.model,
         vector: sample.embedding,
-        quality: sample.speechSeconds,
+        capture: { speechSeconds: sample.speechSeconds },
       });
       const raw = store.settings.get('storeRawCaptures')
         ? store.rawCaptures.add({ employeeId, kind: 'voice-pcm', mediaType: pcmMediaType(sampleRate), content: pcmBytes(pcm) })

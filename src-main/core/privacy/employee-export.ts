@@ -7,7 +7,7 @@
 import type { EmployeeDataExport } from '../../../src-shared/contract.js';
 import type { ServiceContext } from '../context/service-context.js';
 
-export const EXPORT_FORMAT = 'attendance-kiosk/employee-data/v1';
+export const EXPORT_FORMAT = 'attendance-kiosk/employee-data/v2';
 
 /** NOT_FOUND for an unknown employee. Read and logged in one transaction: one consistent snapshot. */
 export function exportEmployeeData(
@@ -49,7 +49,7 @@ export function exportEmployeeData(
         modelId: t.modelId,
         modelSha256: t.modelSha256,
         dimensions: t.dim,
-        quality: t.quality,
+        capture: t.capture,
         createdAt: t.createdAt,
       })),
       rawCaptures: store.rawCaptures.listForEmployee(employee.id).map((r) => ({

@@ -15,12 +15,16 @@ import { invalid, requireFinite, requireId, requireOneOf, toIsoTime } from './va
 
 
 
+/** What the capture measured: a face shot's detector score (0..1), or a phrase's seconds of speech. */
+export type CaptureMeasure = { readonly detectionScore: number } | { readonly speechSeconds: number };
+
 export interface NewTemplate {
   readonly employeeId: number;
   readonly modality: BiometricModality;
   readonly model: ModelRef;
   readonly vector: Float32Array;
-  readonly quality: number;
+  /** detectionScore for a face, speechSeconds for a voice. */
+  readonly capture: CaptureMeasure;
 }
 
 /** A template's row without its vector (for listings and data export). */
@@ -31,7 +35,7 @@ export interface TemplateInfo {
   readonly modelId: string;
   readonly modelSha256: string;
   readonly dim: number;
-  readonly quality: number;
+  readonly capture: CaptureMeasure;
   readonly createdAt: string;
 }
 
@@ -52,11 +56,12 @@ interface TemplateRow {
   model_id: string;
   model_sha256: string;
   dim: number;
-  quality: number;
+  detection_score: number | null;
+  speech_seconds: number | null;
   created_at: string;
 }
 
-const INFO_COLUMNS = 't.id, t.employee_id, t.modality, t.model_id, t.model_sha256, t.dim, t.quality, t.created_at';
+const INFO_COLUMNS = 't.id, t.employee_id, t.modality, t.model_id, t.model_sha256, t.dim, t.detection_score, t.speech_seconds, t.created_at';
 const MAX_DIM = 8192;
 // Restricted so the AAD string below is unambiguous (no '|' or '=' inside a field).
 const MODEL_ID = /^[A-Za-z0-9._:@/+-]{1,128}$/;
@@ -72,8 +77,8 @@ export class TemplateRepository {
     private readonly cipher: TemplateCipher,
   ) {
     this.insert = db.connection.prepare(
-      `INSERT INTO biometric_templates (employee_id, modality, model_id, model_sha256, vector, dim, quality, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO biometric_templates (employee_id, modality, model_id, model_sha256, vector, dim, detection_score, speech_seconds, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.selectActive = db.connection.prepare(
       `SELECT ${INFO_COLUMNS}, t.vector FROM biometric_templates t JOIN employees e ON e.id = t.employee_id
@@ -82,18 +87,23 @@ export class TemplateRepository {
     );
   }
 
-  /** NOT_FOUND for an unknown employee; INVALID_INPUT for an empty, oversized or non-finite vector. */
+  /**
+   * NOT_FOUND for an unknown employee; INVALID_INPUT for an empty, oversized or non-finite vector,
+   * or a capture measure that does not fit the modality.
+   */
   add(template: NewTemplate): TemplateInfo {
     const employeeId = requireId('employeeId', template.employeeId);
     const modality = requireOneOf('modality', template.modality, BIOMETRIC_MODALITIES);
     const model = requireModel(template.model);
     const vector = requireVector(template.vector);
-    const quality = requireFinite('quality', template.quality);
+    const capture = requireCaptureMeasure(modality, template.capture);
     const createdAt = toIsoTime('now', this.db.now());
     const sealed = this.cipher.seal(encodeVector(vector), aadFor(employeeId, modality, model.id, model.sha256));
     try {
-      const id = this.insert.run(employeeId, modality, model.id, model.sha256, sealed, vector.length, quality, createdAt).lastInsertRowid;
-      return { id: Number(id), employeeId, modality, modelId: model.id, modelSha256: model.sha256, dim: vector.length, quality, createdAt };
+      const detectionScore = 'detectionScore' in capture ? capture.detectionScore : null;
+      const speechSeconds = 'speechSeconds' in capture ? capture.speechSeconds : null;
+      const id = this.insert.run(employeeId, modality, model.id, model.sha256, sealed, vector.length, detectionScore, speechSeconds, createdAt).lastInsertRowid;
+      return { id: Number(id), employeeId, modality, modelId: model.id, modelSha256: model.sha256, dim: vector.length, capture, createdAt };
     } catch (error) {
       if (isForeignKeyViolation(error)) {
         throw new KioskError('NOT_FOUND', `no employee with id ${employeeId}`, { id: employeeId });
@@ -203,7 +213,18 @@ function toInfo(row: TemplateRow): TemplateInfo {
     modelId: row.model_id,
     modelSha256: row.model_sha256,
     dim: row.dim,
-    quality: row.quality,
+    capture: row.modality === 'face' ? { detectionScore: row.detection_score ?? 0 } : { speechSeconds: row.speech_seconds ?? 0 },
     createdAt: row.created_at,
   };
+}
+
+function requireCaptureMeasure(modality: BiometricModality, capture: CaptureMeasure): CaptureMeasure {
+  if (modality === 'face') {
+    const score = 'detectionScore' in capture ? requireFinite('capture.detectionScore', capture.detectionScore) : NaN;
+    if (!(score >= 0 && score <= 1)) throw invalid('capture', 'a face template needs a detectionScore in 0..1');
+    return { detectionScore: score };
+  }
+  const seconds = 'speechSeconds' in capture ? requireFinite('capture.speechSeconds', capture.speechSeconds) : NaN;
+  if (!(seconds >= 0)) throw invalid('capture', 'a voice template needs speechSeconds of at least 0');
+  return { speechSeconds: seconds };
 }
