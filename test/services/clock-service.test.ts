@@ -79,6 +79,14 @@ describe('ClockService.clockFace', () => {
     expect(attendance(s)).toHaveLength(1);
   });
 
+  it('after the clock was set back, a punch earlier than the last one is recorded, not debounced', async () => {
+    const ann = await enrolFace(s, 'E001', 'Ann', ANN);
+    await clockFace(ANN_PROBE);
+    s.clock.advance(-10 * MINUTE);
+    expect(await clockFace(ANN_PROBE)).toMatchObject({ outcome: 'recorded', event: { employee: { id: ann } } });
+    expect(attendance(s)).toHaveLength(2);
+  });
+
   it('answers not_recognised below_threshold for a stranger and writes nothing', async () => {
     await enrolFace(s, 'E001', 'Ann', ANN);
     await enrolFace(s, 'E002', 'Bob', BOB);
@@ -286,6 +294,23 @@ describe('ClockService.clockPin', () => {
     s.clock.advance(lockMs);
     expect(await s.clocking.clockPin('E001', '4321')).toMatchObject({ outcome: 'recorded', event: { employee: { id: ann } } });
     expect(attendance(s).map((e) => e.employeeId)).toEqual([bob, ann]);
+  });
+
+  it('keeps the locks of two employees apart when their codes differ only in a non-ASCII letter the database tells apart', async () => {
+    const { maxFailures } = DEFAULT_LIMITER_POLICY;
+    await hire(s, 'Ä01', 'Upper', '4321');
+    const lower = await hire(s, 'ä01', 'Lower', '8765');
+    for (let i = 0; i < maxFailures; i++) await expect(s.clocking.clockPin('Ä01', '0000')).rejects.toMatchObject({ code: 'PIN_REJECTED' });
+    await expect(s.clocking.clockPin('Ä01', '4321')).rejects.toMatchObject({ code: 'LOCKED_OUT' });
+    expect(await s.clocking.clockPin('ä01', '8765')).toMatchObject({ outcome: 'recorded', event: { employee: { id: lower } } });
+  });
+
+  it('writes nothing for an employee deactivated while their PIN was being checked', async () => {
+    const ann = await hire(s, 'E001', 'Ann', '4321');
+    const pending = s.clocking.clockPin('E001', '4321');
+    s.enrollment.deactivate(ACTOR, ann);
+    await expect(pending).rejects.toMatchObject({ code: 'PIN_REJECTED' });
+    expect(attendance(s)).toEqual([]);
   });
 
   it('counts only consecutive failures: a right PIN resets the count', async () => {

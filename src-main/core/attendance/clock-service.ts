@@ -105,12 +105,14 @@ export class ClockService {
   /**
    * PIN fallback. An unknown code, an inactive employee, an employee without a PIN and a wrong
    * PIN all answer the same PIN_REJECTED after the same scrypt work, so codes cannot be probed;
-   * five failures on one code lock it for five minutes (LOCKED_OUT).
+   * five failures on one code lock it for five minutes (LOCKED_OUT). The lock belongs to the
+   * employee the code names (codes differing in case are one employee only where the database
+   * folds them, i.e. ASCII letters), or to the code itself when it names nobody.
    */
   async clockPin(code: string, pin: string): Promise<ClockResult> {
-    const key = code.normalize('NFC').trim().toLowerCase();
-    this.pinLimiter.assertOpen(key, 'PIN clock-in for this code');
     const employee = this.context.store.employees.findByCode(code);
+    const key = employee === undefined ? `code:${code.trim().replace(/[A-Z]/g, (c) => c.toLowerCase())}` : `employee:${employee.id}`;
+    this.pinLimiter.assertOpen(key, 'PIN clock-in for this code');
     const stored = employee?.active ? this.context.store.employees.getPinHash(employee.id) : null;
     const ok = await verifyPin(pin, stored ?? (await this.decoyHash()));
     if (!ok || employee === undefined || stored === null) {
@@ -164,7 +166,7 @@ export class ClockService {
   /**
    * In/out toggle per employee by shift: 'out' when the last punch is an 'in' younger than
    * `maxShiftHours` (so a night shift closes after midnight), 'in' otherwise. A punch within the
-   * debounce window of the previous one writes nothing and answers that previous event.
+   * debounce window after the previous one writes nothing and answers that previous event.
    */
   private punch(
     employeeId: number,
@@ -174,9 +176,17 @@ export class ClockService {
     return store.db.transaction((): ClockResult => {
       const now = this.context.now();
       const employee = store.employees.get(employeeId);
+      // Read again inside the write: a deactivation that landed while the PIN hash was checked wins.
+      if (!employee.active) {
+        throw how.modality === 'pin'
+          ? new KioskError('PIN_REJECTED', 'Employee code or PIN is wrong.')
+          : new KioskError('CONFLICT', `${employee.name} was deactivated a moment ago; nothing was recorded.`, { employeeId });
+      }
       const last = store.attendance.lastForEmployee(employeeId);
       const debounceMs = store.settings.get('debounceMinutes') * 60_000;
-      if (last !== undefined && now.getTime() - Date.parse(last.occurredAt) < debounceMs) {
+      // Only a later punch is a repeat: after the clock was set back, the person can still clock in.
+      const sinceLast = last === undefined ? Number.NaN : now.getTime() - Date.parse(last.occurredAt);
+      if (last !== undefined && sinceLast >= 0 && sinceLast < debounceMs) {
         return { outcome: 'debounced', event: toPunch(employee, last) };
       }
       const shiftOpen = last?.direction === 'in' && closesShift(last.occurredAt, now.toISOString(), store.settings.get('maxShiftHours'));
