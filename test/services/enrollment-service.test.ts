@@ -215,3 +215,29 @@ describe('EnrollmentService lifecycle', () => {
     expect(s.face.calls.length).toBe(callsBefore);
   });
 });
+
+describe('EnrollmentService.reactivate', () => {
+  it('puts the kept templates of a consented employee back into the galleries, audit-logged', async () => {
+    const ann = await enrolFace(s, 'E001', 'Ann', ANN);
+    s.enrollment.deactivate(ACTOR, ann);
+    expect(faceGallery().search(Float32Array.from(ANN))).toEqual([]);
+
+    expect(s.enrollment.reactivate(ACTOR, ann)).toMatchObject({ active: true, faceTemplates: 1 });
+    expect(faceGallery().search(Float32Array.from(ANN))[0]).toMatchObject({ employeeId: ann, score: 1 });
+    expect(auditOf(s, ann).at(-1)).toMatchObject({ action: 'employee.reactivate', details: { templatesKept: 1, consent: true } });
+    // Again on an active employee: nothing changes, nothing is logged.
+    s.enrollment.reactivate(ACTOR, ann);
+    expect(auditOf(s, ann).filter((e) => e.action === 'employee.reactivate')).toHaveLength(1);
+  });
+
+  it('refuses with DUPLICATE, leaving the employee inactive, when their kept face was enrolled for someone else meanwhile', async () => {
+    const ann = await enrolFace(s, 'E001', 'Ann', ANN);
+    s.enrollment.deactivate(ACTOR, ann);
+    const again = await enrolFace(s, 'E002', 'Ann again', ANN);
+
+    expect(() => s.enrollment.reactivate(ACTOR, ann)).toThrow(expect.objectContaining({ code: 'DUPLICATE', details: expect.objectContaining({ employeeId: again }) }));
+    expect(s.store.employees.get(ann).active).toBe(false);
+    expect(faceGallery().search(Float32Array.from(ANN), 2).map((c) => c.employeeId)).toEqual([again]);
+    expect(auditOf(s, ann).map((e) => e.action)).not.toContain('employee.reactivate');
+  });
+});

@@ -12,7 +12,8 @@ import type { FaceQuality } from '../face/quality.js';
 import { eraseBiometrics } from '../privacy/biometric-erasure.js';
 import { imageMediaType, pcmBytes, pcmMediaType } from '../store/raw-capture-repository.js';
 import type { Employee } from '../store/employee-repository.js';
-import { requireVoice, type ServiceContext } from '../context/service-context.js';
+import type { StoredTemplate } from '../store/template-repository.js';
+import { requireVoice, type Biometric, type ServiceContext } from '../context/service-context.js';
 import { summarise } from './employee-summary.js';
 import { DEFAULT_SCRYPT_COST, hashPin, type ScryptCost } from '../auth/pin-hash.js';
 
@@ -180,24 +181,36 @@ export class EnrollmentService {
    * Undoes a deactivation. Templates still held (the retention period has not erased them) under
    * a current consent go back into the galleries at once; without a consent (it is withdrawn
    * whenever the data is erased) the person must consent and enroll again before clocking in
-   * by face or voice. Reactivating an active employee changes nothing and logs nothing.
+   * by face or voice. DUPLICATE, and the employee stays inactive, when a kept face now matches
+   * another employee (enrolled meanwhile: the duplicate check only sees active staff).
+   * Reactivating an active employee changes nothing and logs nothing.
    */
   reactivate(actor: string, employeeId: number): EmployeeSummary {
     const { store, face, voice } = this.context;
     const before = store.employees.get(employeeId);
     if (before.active) return summarise(this.context, before);
-    const { employee, consented } = store.db.transaction(() => {
+    const { employee, returning } = store.db.transaction(() => {
       const reactivated = store.employees.reactivate(employeeId);
-      const current = store.consents.current(employeeId) !== undefined;
+      const consent = store.consents.current(employeeId) !== undefined;
+      const kept = {
+        face: consent ? this.storedTemplates(face, employeeId) : [],
+        voice: consent && voice !== null ? this.storedTemplates(voice, employeeId) : [],
+      };
+      // Throwing here rolls the reactivation back.
+      for (const template of kept.face) this.refuseDuplicate(reactivated, template.vector);
       const templatesKept = store.templates.count({ employeeId });
-      store.audit.append({ actor, action: 'employee.reactivate', subject: subject(employeeId), details: { templatesKept, consent: current } });
-      return { employee: reactivated, consented: current };
+      store.audit.append({ actor, action: 'employee.reactivate', subject: subject(employeeId), details: { templatesKept, consent } });
+      return { employee: reactivated, returning: kept };
     });
-    if (consented) {
-      face.gallery.loadEmployee(store.templates, employeeId);
-      voice?.gallery.loadEmployee(store.templates, employeeId);
-    }
+    for (const template of returning.face) face.gallery.add(employeeId, template.id, template.vector);
+    for (const template of returning.voice) voice?.gallery.add(employeeId, template.id, template.vector);
     return summarise(this.context, employee);
+  }
+
+  /** One active employee's templates for the modality's current model. */
+  private storedTemplates(biometric: Biometric<unknown>, employeeId: number): StoredTemplate[] {
+    const { gallery, model } = biometric;
+    return [...this.context.store.templates.listActive(gallery.modality, model)].filter((t) => t.employeeId === employeeId);
   }
 
   /**

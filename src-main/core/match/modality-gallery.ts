@@ -42,13 +42,6 @@ export class ModalityGallery {
     for (const template of source.listActive(this.modality, this.model)) this.add(template.employeeId, template.id, template.vector);
   }
 
-  /** Adds one employee's stored templates (after a reactivation). */
-  loadEmployee(source: TemplateSource, employeeId: number): void {
-    for (const template of source.listActive(this.modality, this.model)) {
-      if (template.employeeId === employeeId) this.add(employeeId, template.id, template.vector);
-    }
-  }
-
   add(employeeId: number, templateId: number, vector: Float32Array): void {
     const gallery = (this.gallery ??= new Gallery(vector.length, this.similarity));
     if (this.rule.kind === 'each') {
