@@ -7,11 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { KioskError } from '../core/errors.js';
 import type { EmbedFile } from '../eval/embed-all.js';
 import { meanOfUnitVectors } from '../core/match/vector-mean.js';
-
-export interface ModelRef {
-  readonly id: string;
-  readonly sha256: string;
-}
+import type { ModelRef } from '../core/runtime/model-ref.js';
 
 export interface FaceEmbedder {
   readonly embed: EmbedFile;
