@@ -6,6 +6,7 @@ import { isKioskError } from '../core/errors.js';
 import { UsageError, formatOptions, parseOptions } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { evalFaceCommand } from './eval-face.js';
+import { evalIdentifyCommand } from './eval-identify.js';
 import { evalLivenessCommand } from './eval-liveness.js';
 import { evalVoiceCommand } from './eval-voice.js';
 import { serveCommand } from './serve.js';
@@ -14,11 +15,11 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-const COMMANDS: readonly Command[] = [evalFaceCommand, evalVoiceCommand, evalLivenessCommand, serveCommand];
+const COMMANDS: readonly Command[] = [evalFaceCommand, evalVoiceCommand, evalIdentifyCommand, evalLivenessCommand, serveCommand];
 
 export function usage(): string {
   const lines = ['Usage: npm run kiosk -- <command> [options]', '', 'Commands:'];
-  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`);
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(14)} ${c.summary}`);
   lines.push('', 'Run "npm run kiosk -- <command> --help" for its options.');
   return lines.join('\n');
 }

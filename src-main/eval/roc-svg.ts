@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { RocPoint } from './metrics.js';
+import { escapeXml, px, SERIES_COLOURS, svgDocument } from './svg.js';
 
 export interface RocCurveInput {
   readonly label: string;
@@ -19,7 +20,6 @@ const WIDTH = 640;
 const HEIGHT = 480;
 const MARGIN = { left: 64, right: 24, top: 40, bottom: 56 };
 const MIN_LOG_FAR = -4;
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
 
 const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
 const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
@@ -28,11 +28,6 @@ const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
 const xOf = (far: number): number =>
   MARGIN.left + ((Math.max(Math.log10(Math.max(far, 1e-12)), MIN_LOG_FAR) - MIN_LOG_FAR) / -MIN_LOG_FAR) * plotWidth;
 const yOf = (tar: number): number => MARGIN.top + (1 - tar) * plotHeight;
-const fmt = (v: number): string => v.toFixed(1);
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
-}
 
 /** Path through the curve's points, skipping those closer than half a pixel to the last one drawn. */
 function curvePath(roc: readonly RocPoint[]): string {
@@ -43,7 +38,7 @@ function curvePath(roc: readonly RocPoint[]): string {
     const y = yOf(p.tar);
     const isLast = k === roc.length - 1;
     if (last && !isLast && Math.abs(x - last[0]) < 0.5 && Math.abs(y - last[1]) < 0.5) return;
-    parts.push(`${last ? 'L' : 'M'}${fmt(x)},${fmt(y)}`);
+    parts.push(`${last ? 'L' : 'M'}${px(x)},${px(y)}`);
     last = [x, y];
   });
   return parts.join(' ');
@@ -52,13 +47,13 @@ function curvePath(roc: readonly RocPoint[]): string {
 function axes(): string[] {
   const out: string[] = [];
   for (let e = MIN_LOG_FAR; e <= 0; e++) {
-    const x = fmt(xOf(10 ** e));
+    const x = px(xOf(10 ** e));
     out.push(`<line class="grid" x1="${x}" y1="${MARGIN.top}" x2="${x}" y2="${MARGIN.top + plotHeight}" stroke="#ddd"/>`);
     out.push(`<text x="${x}" y="${MARGIN.top + plotHeight + 18}" text-anchor="middle">${e === 0 ? '1' : `1e${e}`}</text>`);
   }
   for (let k = 0; k <= 5; k++) {
     const tar = k / 5;
-    const y = fmt(yOf(tar));
+    const y = px(yOf(tar));
     out.push(`<line class="grid" x1="${MARGIN.left}" y1="${y}" x2="${MARGIN.left + plotWidth}" y2="${y}" stroke="#ddd"/>`);
     out.push(`<text x="${MARGIN.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${tar.toFixed(1)}</text>`);
   }
@@ -70,7 +65,7 @@ function axes(): string[] {
   // Chance level (TAR = FAR), a curve on the log axis.
   const chance = Array.from({ length: 41 }, (_, k) => 10 ** (MIN_LOG_FAR + k / 10));
   out.push(
-    `<path class="chance" d="${chance.map((f, k) => `${k ? 'L' : 'M'}${fmt(xOf(f))},${fmt(yOf(f))}`).join(' ')}" fill="none" stroke="#999" stroke-dasharray="4 4"/>`,
+    `<path class="chance" d="${chance.map((f, k) => `${k ? 'L' : 'M'}${px(xOf(f))},${px(yOf(f))}`).join(' ')}" fill="none" stroke="#999" stroke-dasharray="4 4"/>`,
   );
   return out;
 }
@@ -78,27 +73,18 @@ function axes(): string[] {
 export function renderRocSvg(curves: readonly RocCurveInput[], options: RocSvgOptions = {}): string {
   const body: string[] = axes();
   curves.forEach((c, k) => {
-    const colour = COLOURS[k % COLOURS.length] as string;
+    const colour = SERIES_COLOURS[k % SERIES_COLOURS.length] as string;
     const label = escapeXml(c.label);
     body.push(`<path class="roc-curve" data-label="${label}" d="${curvePath(c.roc)}" fill="none" stroke="${colour}" stroke-width="2"/>`);
     body.push(
-      `<circle class="eer-point" data-label="${label}" cx="${fmt(xOf(c.eer))}" cy="${fmt(yOf(1 - c.eer))}" r="4" fill="${colour}"><title>${label}: EER ${(c.eer * 100).toFixed(2)}%</title></circle>`,
+      `<circle class="eer-point" data-label="${label}" cx="${px(xOf(c.eer))}" cy="${px(yOf(1 - c.eer))}" r="4" fill="${colour}"><title>${label}: EER ${(c.eer * 100).toFixed(2)}%</title></circle>`,
     );
     const ly = MARGIN.top + plotHeight - 16 - (curves.length - 1 - k) * 20;
     const lx = MARGIN.left + plotWidth - 220;
     body.push(`<g class="legend-entry"><line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${colour}" stroke-width="2"/>`);
     body.push(`<text x="${lx + 30}" y="${ly}" dominant-baseline="middle">${label} (EER ${(c.eer * 100).toFixed(2)}%)</text></g>`);
   });
-  const title = options.title === undefined ? '' : `<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-weight="bold">${escapeXml(options.title)}</text>`;
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
-    title,
-    ...body,
-    '</svg>',
-    '',
-  ].join('\n');
+  return svgDocument(WIDTH, HEIGHT, options.title, body);
 }
 
 export async function writeRocSvg(path: string, curves: readonly RocCurveInput[], options: RocSvgOptions = {}): Promise<void> {

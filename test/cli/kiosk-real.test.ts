@@ -72,3 +72,26 @@ describe.skipIf(!hasData || !hasVoiceModels)('kiosk eval voice on real GRID spee
     }
   }, 180_000);
 });
+
+describe.skipIf(!hasData || !hasVoiceModels)('kiosk eval identify on real GRID speech', () => {
+  it('splits speakers into enrolled and strangers and reports every size, the kiosk rule and a DET plot', async () => {
+    const jsonPath = join(dir, 'identify-voice.json');
+    const detPath = join(dir, 'identify-voice.svg');
+    const r = await run('eval', 'identify', '--modality', 'voice', '--gallery', data('av/grid'), '--non-mated-fraction', '0', '--sizes', '1,all', '--json', jsonPath, '--det', detPath);
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    expect(report.model.sha256).toBe(manifest.models['voice-encoder']?.sha256);
+    // GRID: s1 (11 clips) and p02 (2) can be enrolled at K = 1; the 8 one-clip speakers are the strangers.
+    expect(report).toMatchObject({ modality: 'voice', enrollable: 2, strangers: 8, nonMated: 8 });
+    expect(report.sizes.map((s: { n: number; mated: number }) => s.n)).toEqual([1, 2]);
+    expect(report.sizes[1].mated).toBe(11);
+    for (const size of report.sizes) {
+      expect(Object.keys(size.fnirAtFpir).sort()).toEqual(['0.001', '0.003', '0.01']);
+      expect(size.kioskRule).toMatchObject({ threshold: 0.45, margin: 0.05 });
+      expect(size.kioskRule.fpir).toBeGreaterThanOrEqual(0);
+      expect(size.kioskRule.fpir).toBeLessThanOrEqual(1);
+    }
+    expect(readFileSync(detPath, 'utf8').match(/class="det-curve"/g)).toHaveLength(2);
+  }, 180_000);
+});

@@ -44,6 +44,11 @@ describe('kiosk eval: argument errors exit 2 with the command usage', () => {
     [['eval', 'voice', '--gallery', 'g'], 'missing required option --json'],
     [['eval', 'voice', '--gallery', 'g', '--json', 'o.json', '--enroll-count', '0'], '--enroll-count must be a positive integer'],
     [['eval', 'voice', '--gallery', 'g', '--json', 'o.json', '--crop-seconds', 'abc'], 'needs a number'],
+    [['eval', 'identify', '--gallery', 'g', '--json', 'o.json'], 'missing required option --modality'],
+    [['eval', 'identify', '--modality', 'iris', '--gallery', 'g', '--json', 'o.json'], '--modality must be face or voice'],
+    [['eval', 'identify', '--modality', 'face', '--gallery', 'g', '--json', 'o.json', '--sizes', '100,ten'], "--sizes takes positive integers and 'all'"],
+    [['eval', 'identify', '--modality', 'face', '--gallery', 'g', '--json', 'o.json', '--sizes', '0'], "--sizes takes positive integers and 'all'"],
+    [['eval', 'identify', '--modality', 'face', '--gallery', 'g', '--json', 'o.json', '--non-mated-fraction', '1'], '--non-mated-fraction must be in [0, 1)'],
   ])('%j', async (argv, message) => {
     const r = await run(...argv);
     expect(r.code).toBe(2);
@@ -90,6 +95,23 @@ describe('kiosk eval: input errors exit 1 with the typed code, before any model 
     const r = await run('eval', 'voice', '--gallery', join(dir, 'solo'), '--json', json);
     expect(r.code).toBe(1);
     expect(r.err).toContain('error [INVALID_INPUT]: gallery');
+  });
+
+  it('eval identify: a gallery with one identity, and one where nobody has a file to search with', async () => {
+    mkdirSync(join(dir, 'solo-identify', 'only'), { recursive: true });
+    writeFileSync(join(dir, 'solo-identify', 'only', 'a.wav'), '');
+    const solo = await run('eval', 'identify', '--modality', 'voice', '--gallery', join(dir, 'solo-identify'), '--json', json);
+    expect(solo.code).toBe(1);
+    expect(solo.err).toContain('error [INVALID_INPUT]: gallery');
+    for (const name of ['a', 'b']) {
+      mkdirSync(join(dir, 'singles', name), { recursive: true });
+      writeFileSync(join(dir, 'singles', name, '1.wav'), '');
+    }
+    mkdirSync(join(dir, 'singles', 'empty'));
+    const singles = await run('eval', 'identify', '--modality', 'voice', '--gallery', join(dir, 'singles'), '--json', json);
+    expect(singles.code).toBe(1);
+    expect(singles.err).toContain('error [INVALID_INPUT]: no identity has more files than the enroll count');
+    expect(existsSync(json)).toBe(false);
   });
 
   it('models that are not there: a typed error, not a crash', async () => {

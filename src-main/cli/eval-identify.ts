@@ -1,0 +1,165 @@
+/**
+ * `kiosk eval identify`: open-set 1:N identification of faces or voices at several gallery sizes,
+ * in NIST FRVT 1:N terms (FNIR at a fixed FPIR, mated misidentification), and the kiosk's own
+ * decision rule with its default threshold and margin — what a company of N people would see.
+ */
+import { resolve } from 'node:path';
+import { KIOSK_SETTINGS } from '../core/context/settings.js';
+import { createSimilarity } from '../core/match/energy.js';
+import { writeDetSvg } from '../eval/det-svg.js';
+import { listGallery } from '../eval/gallery-protocol.js';
+import {
+  FPIR_TARGETS,
+  evaluateIdentification,
+  splitForIdentification,
+  type EnrollmentRule,
+  type SizeFigures,
+} from '../eval/identification-protocol.js';
+import type { EmbedFile } from '../eval/embed-all.js';
+import type { DecisionPolicy } from '../core/match/decision.js';
+import type { ModelRef } from '../core/runtime/model-ref.js';
+import { UsageError, numberOption, stringOption } from './args.js';
+import { DEFAULT_MODELS_DIR, percent, progressPrinter, writeJson, type Command } from './command.js';
+import { loadFaceEmbedder, loadVoiceEmbedders } from './engines.js';
+
+const EXTENSIONS = { face: ['.jpg', '.jpeg', '.png', '.pgm', '.gif'], voice: ['.wav'] } as const;
+
+interface Modality {
+  readonly model: ModelRef;
+  readonly embed: EmbedFile;
+  readonly embedProbe: EmbedFile;
+  readonly rule: EnrollmentRule;
+  readonly energy: 'euclidean' | 'cosine';
+  readonly kioskRule: DecisionPolicy;
+  release(): Promise<void>;
+}
+
+/** The kiosk's gallery rule, energy and default decision policy for each modality (app/open-kiosk.ts). */
+async function loadModality(kind: 'face' | 'voice', modelsDir: string, flip: boolean, cropSeconds: number | undefined): Promise<Modality> {
+  if (kind === 'face') {
+    const face = await loadFaceEmbedder({ modelsDir, flip });
+    return {
+      model: face.model,
+      embed: face.embed,
+      embedProbe: face.embed,
+      rule: { kind: 'each' },
+      energy: 'euclidean',
+      kioskRule: { threshold: KIOSK_SETTINGS.faceThreshold.default, margin: KIOSK_SETTINGS.faceMargin.default },
+      release: () => face.release(),
+    };
+  }
+  const voice = await loadVoiceEmbedders({ modelsDir, cropSeconds });
+  return {
+    model: voice.model,
+    embed: voice.encoder.embed,
+    embedProbe: voice.encoder.embedProbe,
+    rule: { kind: 'mean', combine: (embeddings) => voice.encoder.template([...embeddings]) },
+    energy: 'cosine',
+    kioskRule: { threshold: KIOSK_SETTINGS.voiceThreshold.default, margin: KIOSK_SETTINGS.voiceMargin.default },
+    release: () => voice.release(),
+  };
+}
+
+export function parseSizes(text: string): (number | 'all')[] {
+  const sizes = text.split(',').map((part) => part.trim());
+  return sizes.map((part) => {
+    if (part === 'all') return 'all';
+    const n = Number(part);
+    if (!/^\d+$/.test(part) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--sizes takes positive integers and 'all', separated by commas; got ${JSON.stringify(part)}`);
+    return n;
+  });
+}
+
+const sizeLine = (f: SizeFigures): string =>
+  `N=${f.n}: rank-1 ${percent(f.rank1)}; ` +
+  FPIR_TARGETS.map((key) => `FNIR ${percent(f.fnirAtFpir[key])} @ FPIR ${key} (${f.atFpir[key].nonMatedAccepted}/${f.nonMated} strangers, misidentified ${f.atFpir[key].misidentified}/${f.mated})`).join('; ') +
+  `; kiosk rule (t=${f.kioskRule.threshold}, margin ${f.kioskRule.margin}): FPIR ${percent(f.kioskRule.fpir)} (${f.kioskRule.nonMatedAccepted}/${f.nonMated}), ` +
+  `FNIR ${percent(f.kioskRule.fnir)}, misidentification ${percent(f.kioskRule.misidentification)} (${f.kioskRule.misidentified}/${f.mated})`;
+
+export const evalIdentifyCommand: Command = {
+  name: 'eval identify',
+  summary: 'open-set 1:N identification at several gallery sizes (FNIR at fixed FPIR, misidentification, the kiosk rule)',
+  synopsis: [
+    'eval identify --modality face|voice --gallery <dir> [--enroll-count K] [--sizes 100,500,all] [--non-mated-fraction F] [--seed S] [--crop-seconds S] [--flip] --json <out.json> [--det <out.svg>]',
+  ],
+  options: {
+    modality: { type: 'string', value: 'face|voice', description: 'which engine to evaluate (required)' },
+    gallery: { type: 'string', value: '<dir>', description: 'one sub-folder per identity (images, or .wav files)' },
+    'enroll-count': { type: 'number', value: '<K>', description: 'first K files (by name) enroll an identity with more than K files (default 1)' },
+    sizes: { type: 'string', value: '<list>', description: "gallery sizes, e.g. 100,500,all (default all)" },
+    'non-mated-fraction': { type: 'number', value: '<F>', description: 'fraction of enrollable identities held out as strangers (default 0.2)' },
+    seed: { type: 'number', value: '<S>', description: 'seed of the held-out choice and of the gallery order (default 1)' },
+    'crop-seconds': { type: 'number', value: '<S>', description: 'voice: crop each search to S seconds of speech' },
+    flip: { type: 'boolean', description: 'face: average each embedding with its mirror image' },
+    json: { type: 'string', value: '<out.json>', description: 'where to write the results (required)' },
+    det: { type: 'string', value: '<out.svg>', description: 'also write the DET curves (one per size) as SVG' },
+    'models-dir': { type: 'string', value: '<dir>', description: "models folder with manifest.json (default: the repository's models/)" },
+    concurrency: { type: 'number', value: '<n>', description: 'files processed at once (default 2)' },
+  },
+
+  async run(options, io) {
+    const modality = stringOption(options, 'modality', true);
+    if (modality !== 'face' && modality !== 'voice') throw new UsageError(`--modality must be face or voice, got ${JSON.stringify(modality)}`);
+    const jsonPath = stringOption(options, 'json', true);
+    const galleryDir = resolve(stringOption(options, 'gallery', true));
+    const enrollCount = numberOption(options, 'enroll-count', 1) as number;
+    if (!Number.isInteger(enrollCount) || enrollCount < 1) throw new UsageError(`--enroll-count must be a positive integer, got ${enrollCount}`);
+    const sizes = parseSizes(stringOption(options, 'sizes') ?? 'all');
+    const nonMatedFraction = numberOption(options, 'non-mated-fraction', 0.2) as number;
+    if (!(nonMatedFraction >= 0 && nonMatedFraction < 1)) throw new UsageError(`--non-mated-fraction must be in [0, 1), got ${nonMatedFraction}`);
+    const seed = numberOption(options, 'seed', 1) as number;
+    if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, got ${seed}`);
+    const cropSeconds = numberOption(options, 'crop-seconds');
+    if (cropSeconds !== undefined && !(cropSeconds > 0)) throw new UsageError(`--crop-seconds must be positive, got ${cropSeconds}`);
+    const flip = options.flip === true;
+    const detPath = stringOption(options, 'det');
+    const concurrency = numberOption(options, 'concurrency', 2);
+    const modelsDir = resolve(stringOption(options, 'models-dir') ?? DEFAULT_MODELS_DIR);
+    const started = Date.now();
+
+    const identities = await listGallery(galleryDir, { enrollCount, extensions: [...EXTENSIONS[modality]] });
+    const split = splitForIdentification(identities, { nonMatedFraction, seed });
+    const engine = await loadModality(modality, modelsDir, flip, cropSeconds);
+    try {
+      const result = await evaluateIdentification(split, {
+        embed: engine.embed,
+        embedProbe: engine.embedProbe,
+        rule: engine.rule,
+        similarity: createSimilarity({ energy: engine.energy }),
+        sizes,
+        seed,
+        kioskRule: engine.kioskRule,
+        concurrency,
+        onProgress: progressPrinter(io),
+      });
+      await writeJson(jsonPath, {
+        protocol: 'open-set identification (NIST FRVT 1:N terms)',
+        modality,
+        model: engine.model,
+        galleryDir,
+        enrollCount,
+        nonMatedFraction,
+        seed,
+        cropSeconds: cropSeconds ?? null,
+        flip,
+        energy: engine.energy,
+        ...result,
+        seconds: (Date.now() - started) / 1000,
+      });
+      io.out(
+        `${modality}: ${result.identities} identities, ${result.enrollable} enrollable (${result.failedToEnrol} failed to enrol), ` +
+          `${result.strangers} strangers with ${result.nonMated} searches; ${result.failedToAcquire} searches failed to acquire`,
+      );
+      for (const figures of result.sizes) io.out(sizeLine(figures));
+      if (detPath !== undefined) {
+        await writeDetSvg(
+          detPath,
+          result.sizes.map((f) => ({ label: `N = ${f.n}`, det: f.det })),
+          `${modality} 1:N, K=${enrollCount}, ${result.nonMated} non-mated searches`,
+        );
+      }
+    } finally {
+      await engine.release();
+    }
+  },
+};
