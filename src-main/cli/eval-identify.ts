@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { KIOSK_SETTINGS } from '../core/context/settings.js';
 import { createSimilarity } from '../core/match/energy.js';
 import { writeDetSvg } from '../eval/det-svg.js';
+import { EmbeddingCache } from '../eval/embedding-cache.js';
 import { listGallery } from '../eval/gallery-protocol.js';
 import {
   FPIR_TARGETS,
@@ -28,6 +29,8 @@ interface Modality {
   readonly model: ModelRef;
   readonly embed: EmbedFile;
   readonly embedProbe: EmbedFile;
+  /** Names of what `embed` and `embedProbe` compute, for the embedding cache. */
+  readonly variants: { readonly embed: string; readonly probe: string };
   readonly rule: EnrollmentRule;
   readonly energy: 'euclidean' | 'cosine';
   readonly kioskRule: DecisionPolicy;
@@ -42,6 +45,7 @@ async function loadModality(kind: 'face' | 'voice', modelsDir: string, flip: boo
       model: face.model,
       embed: face.embed,
       embedProbe: face.embed,
+      variants: { embed: `face:flip=${flip}`, probe: `face:flip=${flip}` },
       rule: { kind: 'each' },
       energy: 'euclidean',
       kioskRule: { threshold: KIOSK_SETTINGS.faceThreshold.default, margin: KIOSK_SETTINGS.faceMargin.default },
@@ -53,6 +57,7 @@ async function loadModality(kind: 'face' | 'voice', modelsDir: string, flip: boo
     model: voice.model,
     embed: voice.encoder.embed,
     embedProbe: voice.encoder.embedProbe,
+    variants: { embed: 'voice:whole', probe: `voice:crop=${cropSeconds ?? 'none'}` },
     rule: { kind: 'mean', combine: (embeddings) => voice.encoder.template([...embeddings]) },
     energy: 'cosine',
     kioskRule: { threshold: KIOSK_SETTINGS.voiceThreshold.default, margin: KIOSK_SETTINGS.voiceMargin.default },
@@ -93,6 +98,7 @@ export const evalIdentifyCommand: Command = {
     flip: { type: 'boolean', description: 'face: average each embedding with its mirror image' },
     json: { type: 'string', value: '<out.json>', description: 'where to write the results (required)' },
     det: { type: 'string', value: '<out.svg>', description: 'also write the DET curves (one per size) as SVG' },
+    cache: { type: 'string', value: '<file>', description: 'keep the embeddings in this file and reuse them in later runs (same model only)' },
     'models-dir': { type: 'string', value: '<dir>', description: "models folder with manifest.json (default: the repository's models/)" },
     concurrency: { type: 'number', value: '<n>', description: 'files processed at once (default 2)' },
   },
@@ -113,6 +119,7 @@ export const evalIdentifyCommand: Command = {
     if (cropSeconds !== undefined && !(cropSeconds > 0)) throw new UsageError(`--crop-seconds must be positive, got ${cropSeconds}`);
     const flip = options.flip === true;
     const detPath = stringOption(options, 'det');
+    const cachePath = stringOption(options, 'cache');
     const concurrency = numberOption(options, 'concurrency', 2);
     const modelsDir = resolve(stringOption(options, 'models-dir') ?? DEFAULT_MODELS_DIR);
     const started = Date.now();
@@ -120,10 +127,11 @@ export const evalIdentifyCommand: Command = {
     const identities = await listGallery(galleryDir, { enrollCount, extensions: [...EXTENSIONS[modality]] });
     const split = splitForIdentification(identities, { nonMatedFraction, seed });
     const engine = await loadModality(modality, modelsDir, flip, cropSeconds);
+    const cache = cachePath === undefined ? undefined : await EmbeddingCache.open(resolve(cachePath), engine.model);
     try {
       const result = await evaluateIdentification(split, {
-        embed: engine.embed,
-        embedProbe: engine.embedProbe,
+        embed: cache?.wrap(engine.embed, engine.variants.embed) ?? engine.embed,
+        embedProbe: cache?.wrap(engine.embedProbe, engine.variants.probe) ?? engine.embedProbe,
         rule: engine.rule,
         similarity: createSimilarity({ energy: engine.energy }),
         sizes,
@@ -159,6 +167,8 @@ export const evalIdentifyCommand: Command = {
         );
       }
     } finally {
+      // Also after a failure: what was embedded is not computed again.
+      await cache?.save();
       await engine.release();
     }
   },
