@@ -8,6 +8,9 @@ import { KioskError } from '../core/errors.js';
 import type { EmbedFile } from '../eval/embed-all.js';
 import { meanOfUnitVectors } from '../core/match/vector-mean.js';
 import type { ModelRef } from '../core/runtime/model-ref.js';
+import { KIOSK_SETTINGS } from '../core/context/settings.js';
+import type { DecisionPolicy } from '../core/match/decision.js';
+import type { EnrollmentRule } from '../eval/identification-protocol.js';
 
 export interface FaceEmbedder {
   readonly embed: EmbedFile;
@@ -97,5 +100,48 @@ export async function loadVoiceEmbedders(options: {
     baseline: { embed: baselineWith(undefined), embedProbe: baselineWith(options.cropSeconds), template: meanOfUnitVectors },
     model: { id, sha256 },
     release: () => host.release(),
+  };
+}
+
+/** The files each engine reads in an evaluation folder. */
+export const MODALITY_EXTENSIONS = { face: ['.jpg', '.jpeg', '.png', '.pgm', '.gif'], voice: ['.wav'] } as const;
+
+export interface Modality {
+  readonly model: ModelRef;
+  readonly embed: EmbedFile;
+  readonly embedProbe: EmbedFile;
+  /** Names of what `embed` and `embedProbe` compute, for the embedding cache. */
+  readonly variants: { readonly embed: string; readonly probe: string };
+  readonly rule: EnrollmentRule;
+  readonly energy: 'euclidean' | 'cosine';
+  readonly kioskRule: DecisionPolicy;
+  release(): Promise<void>;
+}
+
+/** The kiosk's gallery rule, energy and default decision policy for each modality (app/open-kiosk.ts). */
+export async function loadModality(kind: 'face' | 'voice', modelsDir: string, flip: boolean, cropSeconds: number | undefined): Promise<Modality> {
+  if (kind === 'face') {
+    const face = await loadFaceEmbedder({ modelsDir, flip });
+    return {
+      model: face.model,
+      embed: face.embed,
+      embedProbe: face.embed,
+      variants: { embed: `face:flip=${flip}`, probe: `face:flip=${flip}` },
+      rule: { kind: 'each' },
+      energy: 'euclidean',
+      kioskRule: { threshold: KIOSK_SETTINGS.faceThreshold.default, margin: KIOSK_SETTINGS.faceMargin.default },
+      release: () => face.release(),
+    };
+  }
+  const voice = await loadVoiceEmbedders({ modelsDir, cropSeconds });
+  return {
+    model: voice.model,
+    embed: voice.encoder.embed,
+    embedProbe: voice.encoder.embedProbe,
+    variants: { embed: 'voice:whole', probe: `voice:crop=${cropSeconds ?? 'none'}` },
+    rule: { kind: 'mean', combine: (embeddings) => voice.encoder.template([...embeddings]) },
+    energy: 'cosine',
+    kioskRule: { threshold: KIOSK_SETTINGS.voiceThreshold.default, margin: KIOSK_SETTINGS.voiceMargin.default },
+    release: () => voice.release(),
   };
 }

@@ -4,7 +4,6 @@
  * decision rule with its default threshold and margin — what a company of N people would see.
  */
 import { resolve } from 'node:path';
-import { KIOSK_SETTINGS } from '../core/context/settings.js';
 import { createSimilarity } from '../core/match/energy.js';
 import { writeDetSvg } from '../eval/det-svg.js';
 import { EmbeddingCache } from '../eval/embedding-cache.js';
@@ -13,57 +12,11 @@ import {
   FPIR_TARGETS,
   evaluateIdentification,
   splitForIdentification,
-  type EnrollmentRule,
   type SizeFigures,
 } from '../eval/identification-protocol.js';
-import type { EmbedFile } from '../eval/embed-all.js';
-import type { DecisionPolicy } from '../core/match/decision.js';
-import type { ModelRef } from '../core/runtime/model-ref.js';
 import { UsageError, numberOption, stringOption } from './args.js';
 import { DEFAULT_MODELS_DIR, percent, progressPrinter, writeJson, type Command } from './command.js';
-import { loadFaceEmbedder, loadVoiceEmbedders } from './engines.js';
-
-const EXTENSIONS = { face: ['.jpg', '.jpeg', '.png', '.pgm', '.gif'], voice: ['.wav'] } as const;
-
-interface Modality {
-  readonly model: ModelRef;
-  readonly embed: EmbedFile;
-  readonly embedProbe: EmbedFile;
-  /** Names of what `embed` and `embedProbe` compute, for the embedding cache. */
-  readonly variants: { readonly embed: string; readonly probe: string };
-  readonly rule: EnrollmentRule;
-  readonly energy: 'euclidean' | 'cosine';
-  readonly kioskRule: DecisionPolicy;
-  release(): Promise<void>;
-}
-
-/** The kiosk's gallery rule, energy and default decision policy for each modality (app/open-kiosk.ts). */
-async function loadModality(kind: 'face' | 'voice', modelsDir: string, flip: boolean, cropSeconds: number | undefined): Promise<Modality> {
-  if (kind === 'face') {
-    const face = await loadFaceEmbedder({ modelsDir, flip });
-    return {
-      model: face.model,
-      embed: face.embed,
-      embedProbe: face.embed,
-      variants: { embed: `face:flip=${flip}`, probe: `face:flip=${flip}` },
-      rule: { kind: 'each' },
-      energy: 'euclidean',
-      kioskRule: { threshold: KIOSK_SETTINGS.faceThreshold.default, margin: KIOSK_SETTINGS.faceMargin.default },
-      release: () => face.release(),
-    };
-  }
-  const voice = await loadVoiceEmbedders({ modelsDir, cropSeconds });
-  return {
-    model: voice.model,
-    embed: voice.encoder.embed,
-    embedProbe: voice.encoder.embedProbe,
-    variants: { embed: 'voice:whole', probe: `voice:crop=${cropSeconds ?? 'none'}` },
-    rule: { kind: 'mean', combine: (embeddings) => voice.encoder.template([...embeddings]) },
-    energy: 'cosine',
-    kioskRule: { threshold: KIOSK_SETTINGS.voiceThreshold.default, margin: KIOSK_SETTINGS.voiceMargin.default },
-    release: () => voice.release(),
-  };
-}
+import { MODALITY_EXTENSIONS, loadModality } from './engines.js';
 
 export function parseSizes(text: string): (number | 'all')[] {
   const sizes = text.split(',').map((part) => part.trim());
@@ -124,7 +77,7 @@ export const evalIdentifyCommand: Command = {
     const modelsDir = resolve(stringOption(options, 'models-dir') ?? DEFAULT_MODELS_DIR);
     const started = Date.now();
 
-    const identities = await listGallery(galleryDir, { enrollCount, extensions: [...EXTENSIONS[modality]] });
+    const identities = await listGallery(galleryDir, { enrollCount, extensions: [...MODALITY_EXTENSIONS[modality]] });
     const split = splitForIdentification(identities, { nonMatedFraction, seed });
     const engine = await loadModality(modality, modelsDir, flip, cropSeconds);
     const cache = cachePath === undefined ? undefined : await EmbeddingCache.open(resolve(cachePath), engine.model);

@@ -5,6 +5,7 @@
 import { isKioskError } from '../core/errors.js';
 import { UsageError, formatOptions, parseOptions } from './args.js';
 import type { CliIo, Command } from './command.js';
+import { evalCalibrateCommand } from './eval-calibrate.js';
 import { evalFaceCommand } from './eval-face.js';
 import { evalIdentifyCommand } from './eval-identify.js';
 import { evalLivenessCommand } from './eval-liveness.js';
@@ -15,7 +16,7 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-const COMMANDS: readonly Command[] = [evalFaceCommand, evalVoiceCommand, evalIdentifyCommand, evalLivenessCommand, serveCommand];
+const COMMANDS: readonly Command[] = [evalFaceCommand, evalVoiceCommand, evalIdentifyCommand, evalCalibrateCommand, evalLivenessCommand, serveCommand];
 
 export function usage(): string {
   const lines = ['Usage: npm run kiosk -- <command> [options]', '', 'Commands:'];

@@ -95,3 +95,20 @@ describe.skipIf(!hasData || !hasVoiceModels)('kiosk eval identify on real GRID s
     expect(readFileSync(detPath, 'utf8').match(/class="det-curve"/g)).toHaveLength(2);
   }, 180_000);
 });
+
+describe.skipIf(!hasData || !hasVoiceModels)('kiosk eval calibrate on real GRID speech', () => {
+  it("writes a calibration table for the shipped encoder: every cross-speaker pair, a rising score as the FMR falls", async () => {
+    const out = join(dir, 'voice.calibration.json');
+    const r = await run('eval', 'calibrate', '--modality', 'voice', '--gallery', data('av/grid'), '--crop-seconds', '3', '--out', out);
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    const table = JSON.parse(readFileSync(out, 'utf8'));
+    expect(table.model.sha256).toBe(manifest.models['voice-encoder']?.sha256);
+    // 22 clips: 11 of s1, 2 of p02, 9 single ones: C(22, 2) − C(11, 2) − C(2, 2) = 231 − 55 − 1 pairs (if none failed).
+    expect(table.source.impostorComparisons).toBeLessThanOrEqual(175);
+    expect(table.source.impostorComparisons).toBeGreaterThan(100);
+    const scores = table.tail.map((p: { score: number }) => p.score);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b));
+    expect(table.tail.at(-1).fmr).toBeGreaterThanOrEqual(1 / table.source.impostorComparisons);
+  }, 180_000);
+});
