@@ -29,7 +29,7 @@ const config: Configuration = {
     '!node_modules/@vladmandic/face-api/{demo,src,dist,types}/**',
   ],
   extraResources: [
-    { from: 'models', to: 'models', filter: ['*.onnx', 'manifest.json'] },
+    { from: 'models', to: 'models', filter: ['*.onnx', '*.calibration.json', 'manifest.json'] },
     { from: 'migrations', to: 'migrations', filter: ['*.sql'] },
   ],
   asarUnpack: ['node_modules/better-sqlite3/**', 'node_modules/onnxruntime-node/**'],

@@ -169,6 +169,8 @@ export interface EmployeeDataExport {
     modality: ClockModality;
     score: number | null;
     modelId: string | null;
+    /** How a biometric punch was decided: runner-up score, threshold in force, employees enrolled then. */
+    decision: { secondScore: number | null; threshold: number; gallerySize: number } | null;
     kioskId: string;
     occurredAt: string;
     recordedAt: string;

@@ -166,6 +166,24 @@ async function describeVoiceEncoder(project: PackageInfo, previous: ModelEntry |
   };
 }
 
+/**
+ * Names `<id>.calibration.json` (written by `npm run kiosk -- eval calibrate`, committed) in the
+ * model's entry, when it was measured on this very model file; a table of another build is left out.
+ */
+function withCalibration(entry: ModelEntry, log: string[]): ModelEntry {
+  const { calibration: previous, ...rest } = entry;
+  const file = `${entry.id}.calibration.json`;
+  const path = join(modelsDir, file);
+  let calibration: ModelEntry['calibration'];
+  if (existsSync(path)) {
+    const table = JSON.parse(readFileSync(path, 'utf8')) as { model?: { sha256?: string } };
+    if (table.model?.sha256 === entry.sha256) calibration = { file, sha256: sha256Of(path) };
+    else console.warn(`models: ${file} was measured on another build of ${entry.id}; not listed (run eval calibrate again)`);
+  }
+  if (calibration?.sha256 !== previous?.sha256) log.push(calibration === undefined ? `unlisted calibration of ${entry.id}` : `listed ${file}`);
+  return calibration === undefined ? rest : { ...rest, calibration };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const previous = readPreviousManifest();
@@ -180,6 +198,7 @@ async function main(): Promise<void> {
   models[silero.id] = silero;
   const voice = await describeVoiceEncoder(readPackage(root), previous?.models['voice-encoder'], log);
   if (voice) models[voice.id] = voice;
+  for (const [id, entry] of Object.entries(models)) models[id] = withCalibration(entry, log);
 
   const manifest: ModelManifest = { schemaVersion: 1, generatedBy: 'models/build/build-models.ts', models };
   // With nothing rebuilt, copied or newly listed, every entry is the previous one verbatim.

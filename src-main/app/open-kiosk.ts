@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { AdminAuth } from '../core/auth/admin-auth.js';
 import { ClockService } from '../core/attendance/clock-service.js';
-import type { Biometric, FaceAnalyzer, ServiceContext, VoiceAnalyzer } from '../core/context/service-context.js';
+import type { Biometric, CalibratedBiometric, FaceAnalyzer, ServiceContext, VoiceAnalyzer } from '../core/context/service-context.js';
 import { EnrollmentService } from '../core/attendance/enrollment-service.js';
 import { requireTimeZone, systemTimeZone } from '../core/attendance/local-day.js';
 import { ModalityGallery } from '../core/match/modality-gallery.js';
@@ -20,6 +20,7 @@ import { KIOSK_SETTINGS, SECURITY_SETTINGS, type KioskSettings, type SecuritySet
 import { isKioskError } from '../core/errors.js';
 import { FACE_MODEL_IDS, FaceEngine } from '../core/face/engine.js';
 import { createSimilarity } from '../core/match/energy.js';
+import { readCalibration } from '../core/match/impostor-calibration.js';
 import { ModelRegistry } from '../core/runtime/model-registry.js';
 import { OnnxHost, parseProviders, type ExecutionProvider } from '../core/runtime/onnx-host.js';
 import { SettingsService } from '../core/admin/settings-service.js';
@@ -68,7 +69,7 @@ export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {
     // Before anything new is logged: entries cut from the chain's end are seen against its anchor.
     auditWatch = watchAuditIntegrity(store.audit, new AuditAnchor(`${options.dbPath}${AUDIT_ANCHOR_SUFFIX}`, options.cipher), log);
     const registry = await ModelRegistry.open(options.modelsDir);
-    const face = await loadFace(host, options.modelsDir, store);
+    const face = await loadFace(host, options.modelsDir, registry, store, log);
     const voice = await loadVoice(host, options.modelsDir, registry, store, log);
     const context: ServiceContext = { store, face, voice, kioskId: options.kioskId, timeZone, now };
     const auth = await AdminAuth.create(
@@ -124,12 +125,21 @@ function closeAuditWatch(watch: AuditWatch | undefined, log: Logger): void {
   }
 }
 
-async function loadFace(host: OnnxHost, modelsDir: string, store: Store<KioskSettings>): Promise<Biometric<FaceAnalyzer>> {
+async function loadFace(
+  host: OnnxHost,
+  modelsDir: string,
+  registry: ModelRegistry,
+  store: Store<KioskSettings>,
+  log: Logger,
+): Promise<CalibratedBiometric<FaceAnalyzer>> {
   const engine = await FaceEngine.create({ host, modelsDir });
   // dlib descriptors are compared by raw euclidean distance (its 0.6 rule), as score 1 − distance.
   const gallery = new ModalityGallery('face', engine.encoderModel, createSimilarity({ energy: 'euclidean' }), { kind: 'each' });
   gallery.load(store.templates);
-  return { engine, model: engine.encoderModel, gallery };
+  const path = await registry.calibrationPathOf(FACE_MODEL_IDS.encoder);
+  const calibration = path === null ? null : await readCalibration(path, engine.encoderModel);
+  if (calibration === null) log.warn(`face: ${FACE_MODEL_IDS.encoder} has no calibration table; the raw faceThreshold applies whatever the staff size`);
+  return { engine, model: engine.encoderModel, gallery, calibration };
 }
 
 async function loadVoice(

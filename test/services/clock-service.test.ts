@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITER_POLICY } from '../../src-main/core/auth/attempt-limiter.js';
 import { createSimilarity } from '../../src-main/core/match/energy.js';
+import { CALIBRATION_FORMAT, type ImpostorCalibration } from '../../src-main/core/match/impostor-calibration.js';
 import { ModalityGallery } from '../../src-main/core/match/modality-gallery.js';
 import { FACE_MODEL, VOICE_MODEL } from './fake-engines.js';
 import {
@@ -345,5 +346,44 @@ describe('shift rule', () => {
   it('closes the shift (out) one millisecond before maxShiftHours', async () => {
     expect(await punchAfter(12 * HOUR - 1)).toMatchObject({ outcome: 'recorded', event: { direction: 'out' } });
     expect(attendance(s).map((e) => e.direction)).toEqual(['in', 'out']);
+  });
+});
+
+describe('the face threshold in force, from the false-accept target and the gallery size', () => {
+  // A synthetic impostor tail: the score rises by 0.16 per decade of FMR, from 0.1 at 1e-1 to 0.9 at 1e-6.
+  const calibration: ImpostorCalibration = {
+    format: CALIBRATION_FORMAT,
+    model: FACE_MODEL,
+    energy: 'euclidean',
+    source: { data: 'synthetic', command: 'none', identities: 0, files: 0, impostorComparisons: 0 },
+    tail: [-1, -2, -3, -4, -5, -6].map((e) => ({ fmr: 10 ** e, score: 0.1 + 0.16 * (-1 - e) })),
+  };
+  /** 0.6 from Ann's enrolled shot (distance 0.4). */
+  const annAtSixTenths = [0.6, 0, 0, 0];
+
+  it('accepts a 0.6 match among few people, refuses it once the gallery is large, and records the threshold each time', async () => {
+    s.close();
+    s = openServices({ calibration });
+    const ann = await enrolFace(s, 'E001', 'Ann', ANN);
+    // One template at a target of 1e-3: FMR 1e-3, threshold 0.42.
+    expect(await clockFace(annAtSixTenths)).toMatchObject({ outcome: 'recorded', event: { employee: { id: ann } } });
+    expect(attendance(s)[0]!.evidence).toEqual({ secondScore: null, threshold: expect.closeTo(0.42, 6), gallerySize: 1 });
+
+    // 100 templates: FMR ≈ 1e-5, threshold ≈ 0.74, above the same match.
+    for (let k = 1; k < 100; k++) await enrolFace(s, `X${k}`, `Colleague ${k}`, [0, 0, 0, 10 + k]);
+    s.clock.advance(HOUR);
+    expect(await clockFace(annAtSixTenths)).toEqual({ outcome: 'not_recognised', reason: 'below_threshold' });
+    const nearAnn = [0.9, 0, 0, 0];
+    expect(await clockFace(nearAnn)).toMatchObject({ outcome: 'recorded' });
+    expect(attendance(s)[1]!.evidence).toMatchObject({ threshold: expect.closeTo(0.74, 2), gallerySize: 100 });
+  });
+
+  it('uses the raw faceThreshold when the admin turns the target off (expert override)', async () => {
+    s.close();
+    s = openServices({ calibration });
+    await enrolFace(s, 'E001', 'Ann', ANN);
+    s.store.settings.set('faceFalseAcceptTarget', null);
+    s.store.settings.set('faceThreshold', 0.65);
+    expect(await clockFace(annAtSixTenths)).toEqual({ outcome: 'not_recognised', reason: 'below_threshold' });
   });
 });

@@ -14,6 +14,7 @@ import type { Biometric, ServiceContext, VoiceAnalyzer } from '../../src-main/co
 import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/context/settings.js';
 import type { Landmarks68 } from '../../src-main/core/face/types.js';
 import { createSimilarity } from '../../src-main/core/match/energy.js';
+import type { ImpostorCalibration } from '../../src-main/core/match/impostor-calibration.js';
 import { ModalityGallery } from '../../src-main/core/match/modality-gallery.js';
 import type { AttendanceEvent } from '../../src-main/core/store/attendance-repository.js';
 import type { AuditEntry } from '../../src-main/core/store/audit-log.js';
@@ -49,8 +50,11 @@ export interface Services {
   close(): void;
 }
 
-/** `voice: false` is a kiosk without the voice models (context.voice === null). */
-export function openServices(options: { voice?: boolean } = {}): Services {
+/**
+ * `voice: false` is a kiosk without the voice models (context.voice === null); `calibration` is the
+ * face encoder's impostor table (none by default: the raw faceThreshold applies).
+ */
+export function openServices(options: { voice?: boolean; calibration?: ImpostorCalibration } = {}): Services {
   const clock = new ManualClock();
   const store = openStore(':memory:', { cipher: new Aes256GcmCipher(randomBytes(32)), settings: KIOSK_SETTINGS, now: clock.now });
   const face = new FakeFaceEngine();
@@ -65,7 +69,12 @@ export function openServices(options: { voice?: boolean } = {}): Services {
   };
   const context: ServiceContext = {
     store,
-    face: { engine: face, model: FACE_MODEL, gallery: new ModalityGallery('face', FACE_MODEL, createSimilarity({ energy: 'euclidean' }), { kind: 'each' }) },
+    face: {
+      engine: face,
+      model: FACE_MODEL,
+      gallery: new ModalityGallery('face', FACE_MODEL, createSimilarity({ energy: 'euclidean' }), { kind: 'each' }),
+      calibration: options.calibration ?? null,
+    },
     voice: options.voice === false ? null : voiceBiometric,
     kioskId: KIOSK_ID,
     timeZone: 'Asia/Seoul',

@@ -18,6 +18,7 @@ const face = (employeeId: number, iso: string, direction: 'in' | 'out' = 'in'): 
   direction,
   modality: 'face',
   score: 0.62,
+  evidence: { secondScore: 0.31, threshold: 0.45, gallerySize: 2 },
   modelId: 'dlib-resnet-128',
   kioskId: 'front-desk',
   occurredAt: new Date(iso),
@@ -36,6 +37,7 @@ describe('AttendanceRepository', () => {
       modality: 'face',
       score: 0.62,
       modelId: 'dlib-resnet-128',
+      evidence: { secondScore: 0.31, threshold: 0.45, gallerySize: 2 },
       kioskId: 'front-desk',
       occurredAt: '2024-05-06T08:59:30.250Z',
       createdAt: '2024-05-06T12:00:00.000Z',
@@ -47,7 +49,7 @@ describe('AttendanceRepository', () => {
   it('stores a PIN punch without score or model', () => {
     const { db, attendance, a } = setup();
     const event = attendance.append({ employeeId: a, direction: 'out', modality: 'pin', kioskId: 'k', occurredAt: new Date('2024-05-06T17:00:00Z') });
-    expect(event).toMatchObject({ modality: 'pin', score: null, modelId: null });
+    expect(event).toMatchObject({ modality: 'pin', score: null, modelId: null, evidence: null });
     db.close();
   });
 
@@ -85,6 +87,10 @@ describe('AttendanceRepository', () => {
     expect(codeOf(() => attendance.append({ ...face(a, '2024-05-06T09:00:00Z'), direction: 'sideways' as 'in' }))).toBe('INVALID_INPUT');
     expect(codeOf(() => attendance.append({ ...face(a, '2024-05-06T09:00:00Z'), score: Number.NaN } as NewAttendanceEvent))).toBe('INVALID_INPUT');
     expect(codeOf(() => attendance.append({ ...face(a, '2024-05-06T09:00:00Z'), kioskId: '' }))).toBe('INVALID_INPUT');
+    // A biometric punch keeps the evidence of its decision, whole.
+    for (const evidence of [undefined, { secondScore: 0.3, threshold: Number.NaN, gallerySize: 2 }, { secondScore: 0.3, threshold: 0.45, gallerySize: -1 }]) {
+      expect(codeOf(() => attendance.append({ ...face(a, '2024-05-06T09:00:00Z'), evidence } as NewAttendanceEvent))).toBe('INVALID_INPUT');
+    }
     expect(codeOf(() => attendance.append({ ...face(a, '2024-05-06T09:00:00Z'), modelId: undefined } as unknown as NewAttendanceEvent))).toBe(
       'INVALID_INPUT',
     );

@@ -14,11 +14,12 @@ import type { FaceAnalysis } from '../face/engine.js';
 import type { Landmarks68 } from '../face/types.js';
 import { ChallengeIssuer, verifyChallenge, type IssuedChallenge } from '../liveness/challenge.js';
 import { enforcePassiveLiveness } from '../liveness/passive.js';
-import { decide } from '../match/decision.js';
+import { decide, type DecisionPolicy } from '../match/decision.js';
 import { meanVector } from '../match/vector-mean.js';
-import type { AttendanceEvent } from '../store/attendance-repository.js';
+import type { AttendanceEvent, DecisionEvidence } from '../store/attendance-repository.js';
 import type { Employee } from '../store/employee-repository.js';
 import { closesShift } from './shift-rule.js';
+import { faceThresholdInForce } from './threshold-in-force.js';
 import { AttemptLimiter, MemoryLockStore } from '../auth/attempt-limiter.js';
 import { requireVoice, type ServiceContext } from '../context/service-context.js';
 import type { ModalityGallery } from '../match/modality-gallery.js';
@@ -26,7 +27,7 @@ import type { PhraseIssuer } from './phrases.js';
 import { DEFAULT_SCRYPT_COST, decoyHash, verifyPin, type ScryptCost } from '../auth/pin-hash.js';
 
 type Recognition =
-  | { readonly accepted: true; readonly employeeId: number; readonly score: number }
+  | { readonly accepted: true; readonly employeeId: number; readonly score: number; readonly evidence: DecisionEvidence }
   | { readonly accepted: false; readonly reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' };
 
 /** Frame failures that mean "this frame shows no usable face", as opposed to a broken request. */
@@ -77,9 +78,10 @@ export class ClockService {
     if (instruction !== undefined) enforceChallenge(instruction, landmarks);
     const { face } = this.context;
     const probe = meanVector(good.map((a) => a.embedding));
-    const recognition = this.recognise(face.gallery, probe, 'faceThreshold', 'faceMargin');
+    const { threshold } = faceThresholdInForce(this.context, face);
+    const recognition = this.recognise(face.gallery, probe, { threshold, margin: this.context.store.settings.get('faceMargin') });
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
-    return this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: face.model.id });
+    return this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: face.model.id, evidence: recognition.evidence });
   }
 
   /** A random action for challenge-mode clock-in; its frames must reach clockFace within its time limit. */
@@ -97,9 +99,10 @@ export class ClockService {
     const voice = requireVoice(this.context.voice);
     this.phrases.consume(phraseId);
     const sample = await voice.engine.embedPcm(pcm, sampleRate);
-    const recognition = this.recognise(voice.gallery, sample.embedding, 'voiceThreshold', 'voiceMargin');
+    const { settings } = this.context.store;
+    const recognition = this.recognise(voice.gallery, sample.embedding, { threshold: settings.get('voiceThreshold'), margin: settings.get('voiceMargin') });
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
-    return this.punch(recognition.employeeId, { modality: 'voice', score: recognition.score, modelId: voice.model.id });
+    return this.punch(recognition.employeeId, { modality: 'voice', score: recognition.score, modelId: voice.model.id, evidence: recognition.evidence });
   }
 
   /**
@@ -149,18 +152,18 @@ export class ClockService {
     return good;
   }
 
-  private recognise(
-    gallery: ModalityGallery,
-    probe: Float32Array,
-    thresholdKey: 'faceThreshold' | 'voiceThreshold',
-    marginKey: 'faceMargin' | 'voiceMargin',
-  ): Recognition {
+  private recognise(gallery: ModalityGallery, probe: Float32Array, policy: DecisionPolicy): Recognition {
     if (gallery.employeeCount === 0) return { accepted: false, reason: 'no_enrolled_employees' };
-    const { settings } = this.context.store;
-    const decision = decide(gallery.search(probe, 2), { threshold: settings.get(thresholdKey), margin: settings.get(marginKey) });
-    return decision.accepted
-      ? { accepted: true, employeeId: decision.employeeId, score: decision.score }
-      : { accepted: false, reason: decision.reason };
+    const candidates = gallery.search(probe, 2);
+    const decision = decide(candidates, policy);
+    if (!decision.accepted) return { accepted: false, reason: decision.reason };
+    const secondScore = candidates.find((c) => c.employeeId !== decision.employeeId)?.score ?? null;
+    return {
+      accepted: true,
+      employeeId: decision.employeeId,
+      score: decision.score,
+      evidence: { secondScore, threshold: policy.threshold, gallerySize: gallery.employeeCount },
+    };
   }
 
   /**
@@ -170,7 +173,7 @@ export class ClockService {
    */
   private punch(
     employeeId: number,
-    how: { modality: 'face' | 'voice'; score: number; modelId: string } | { modality: 'pin' },
+    how: { modality: 'face' | 'voice'; score: number; modelId: string; evidence: DecisionEvidence } | { modality: 'pin' },
   ): ClockResult {
     const { store, kioskId } = this.context;
     return store.db.transaction((): ClockResult => {

@@ -8,6 +8,7 @@ import type { DetectedFaces, FaceAnalysis, FaceMode } from '../face/engine.js';
 import type { Store } from '../store/store.js';
 import type { ModelRef } from '../runtime/model-ref.js';
 import type { VoiceSample } from '../voice/engine.js';
+import type { ImpostorCalibration } from '../match/impostor-calibration.js';
 import type { ModalityGallery } from '../match/modality-gallery.js';
 import type { KioskSettings } from './settings.js';
 
@@ -28,9 +29,15 @@ export interface Biometric<E> {
   readonly gallery: ModalityGallery;
 }
 
+/** Face thresholds follow a false-accept target (threshold-in-force.ts) through the encoder's impostor-score table. */
+export interface CalibratedBiometric<E> extends Biometric<E> {
+  /** null when the model ships no table: the raw faceThreshold applies. */
+  readonly calibration: ImpostorCalibration | null;
+}
+
 export interface ServiceContext {
   readonly store: Store<KioskSettings>;
-  readonly face: Biometric<FaceAnalyzer>;
+  readonly face: CalibratedBiometric<FaceAnalyzer>;
   /** null when the voice models are not installed: voice handlers answer VOICE_UNAVAILABLE. */
   readonly voice: Biometric<VoiceAnalyzer> | null;
   /** Recorded on every attendance event. */

@@ -16,6 +16,13 @@ export type KioskSettings = {
    * searches every employee (open set), so each probe has many chances of a false match.
    */
   faceThreshold: number;
+  /**
+   * Accepted risk per face clock-in that a stranger or the wrong colleague is accepted. When set,
+   * the face threshold is derived from it, the encoder's calibration table and the current
+   * gallery size (core/match/impostor-calibration.ts), and faceThreshold is only the fallback for a
+   * model without a table; null uses faceThreshold as given (expert override).
+   */
+  faceFalseAcceptTarget: number | null;
   /** Best − second-best employee score below which a face match is refused as ambiguous. */
   faceMargin: number;
   /** Cosine similarity of voice embeddings needed to accept (provisional until calibrated). */
@@ -59,6 +66,8 @@ export const KIOSK_SETTINGS: SettingsSpec<KioskSettings> = {
   // lower than the files.
   faceThreshold: { schema: score, default: 0.45 },
   faceMargin: { schema: margin, default: 0.05 },
+  // 1e-3: one stranger or wrong colleague accepted per 1,000 face clock-ins, whatever the staff size.
+  faceFalseAcceptTarget: { schema: z.number().gt(0).lt(0.5).nullable(), default: 1e-3 },
   voiceThreshold: { schema: score, default: 0.45 },
   voiceMargin: { schema: margin, default: 0.05 },
   debounceMinutes: { schema: z.number().min(0).max(24 * 60), default: 1 },

@@ -8,8 +8,10 @@
  * and the threshold is the table's score at that FMR, interpolated in log FMR. The rule assumes
  * independent comparisons, which makes it conservative when one person's templates agree.
  */
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { KioskError } from '../errors.js';
+import type { ModelRef } from '../runtime/model-ref.js';
 
 export const CALIBRATION_FORMAT = 'attendance-kiosk/impostor-calibration/v1';
 
@@ -27,6 +29,20 @@ export const calibrationSchema = z.object({
 
 export type ImpostorCalibration = z.infer<typeof calibrationSchema>;
 export type TailPoint = z.infer<typeof point>;
+
+/** MODEL_CORRUPT unless the file is a valid table measured on exactly `model`. */
+export async function readCalibration(path: string, model: ModelRef): Promise<ImpostorCalibration> {
+  let parsed: ImpostorCalibration;
+  try {
+    parsed = calibrationSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+  } catch (cause) {
+    throw new KioskError('MODEL_CORRUPT', `Calibration ${path} is not a valid calibration table.`, { path, cause: String(cause) });
+  }
+  if (parsed.model.id !== model.id || parsed.model.sha256 !== model.sha256) {
+    throw new KioskError('MODEL_CORRUPT', `Calibration ${path} was measured on another model than ${model.id}.`, { path });
+  }
+  return parsed;
+}
 
 /** Log-spaced FMR levels from 1e-1 down to 1e-6, ten per decade. */
 export const CALIBRATION_FMRS: readonly number[] = Array.from({ length: 51 }, (_, k) => 10 ** (-1 - k / 10));

@@ -72,6 +72,11 @@ export class ModalityGallery {
     return this.gallery === null || this.gallery.size === 0 ? [] : this.gallery.search(probe, k);
   }
 
+  /** Rows a search compares with: every template under 'each', one per employee under 'mean'. */
+  get templateCount(): number {
+    return this.gallery?.size ?? 0;
+  }
+
   get employeeCount(): number {
     return this.members.size;
   }

@@ -39,6 +39,7 @@ export function exportEmployeeData(
         modality: e.modality,
         score: e.score,
         modelId: e.modelId,
+        decision: e.evidence,
         kioskId: e.kioskId,
         occurredAt: e.occurredAt,
         recordedAt: e.createdAt,

@@ -43,6 +43,8 @@ const modelEntry = z.object({
   licence: z.string().min(1),
   /** Fingerprint of the converter code that produced the file (converted models only). */
   builder: z.string().optional(),
+  /** The encoder's impostor-score table (eval calibrate), committed beside it. */
+  calibration: z.object({ file: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });
 
 const manifestSchema = z.object({
@@ -103,6 +105,23 @@ export class ModelRegistry {
       throw new KioskError('MODEL_MISSING', `Model "${id}" is not listed in ${join(this.dir, MANIFEST_FILE)}. Run "npm run build:models".`, { id });
     }
     return found;
+  }
+
+  /**
+   * Absolute path of the model's calibration table after checking it against the manifest's
+   * sha256, or null when the manifest names none.
+   */
+  async calibrationPathOf(id: string): Promise<string | null> {
+    const calibration = this.entry(id).calibration;
+    if (calibration === undefined) return null;
+    const path = join(this.dir, calibration.file);
+    const actual = await sha256File(path).catch((cause: unknown) => {
+      throw new KioskError('MODEL_MISSING', `Calibration ${path} (${id}) cannot be read. Run "npm run build:models".`, { id, cause: String(cause) });
+    });
+    if (actual !== calibration.sha256) {
+      throw new KioskError('MODEL_CORRUPT', `Calibration ${path} (${id}) does not match its manifest entry. Run "npm run build:models".`, { id });
+    }
+    return path;
   }
 
   /**

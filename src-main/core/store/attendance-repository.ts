@@ -7,14 +7,23 @@ import { isForeignKeyViolation } from './sqlite-errors.js';
 import { invalid, requireFinite, requireId, requireOneOf, requireText, toIsoTime } from './validate.js';
 
 
-/** A biometric punch carries the match score and model; a PIN punch carries neither. */
+/** How a biometric decision was reached, besides its score. */
+export interface DecisionEvidence {
+  /** The runner-up employee's score, or null when only one employee was enrolled. */
+  readonly secondScore: number | null;
+  readonly threshold: number;
+  /** Employees in the gallery at the time. */
+  readonly gallerySize: number;
+}
+
+/** A biometric punch carries the match score, model and decision evidence; a PIN punch none of them. */
 export type NewAttendanceEvent = {
   readonly employeeId: number;
   readonly direction: PunchDirection;
   readonly kioskId: string;
   readonly occurredAt: Date;
 } & (
-  | { readonly modality: BiometricModality; readonly score: number; readonly modelId: string }
+  | { readonly modality: BiometricModality; readonly score: number; readonly modelId: string; readonly evidence: DecisionEvidence }
   | { readonly modality: 'pin' }
 );
 
@@ -25,6 +34,8 @@ export interface AttendanceEvent {
   readonly modality: ClockModality;
   readonly score: number | null;
   readonly modelId: string | null;
+  /** null for PIN punches and for punches recorded before the evidence was kept. */
+  readonly evidence: DecisionEvidence | null;
   readonly kioskId: string;
   /** ISO-8601 UTC: when the person stood at the kiosk. */
   readonly occurredAt: string;
@@ -45,20 +56,23 @@ interface EventRow {
   modality: ClockModality;
   score: number | null;
   model_id: string | null;
+  second_score: number | null;
+  threshold: number | null;
+  gallery_size: number | null;
   kiosk_id: string;
   occurred_at: string;
   created_at: string;
 }
 
-const COLUMNS = 'id, employee_id, direction, modality, score, model_id, kiosk_id, occurred_at, created_at';
+const COLUMNS = 'id, employee_id, direction, modality, score, model_id, second_score, threshold, gallery_size, kiosk_id, occurred_at, created_at';
 
 export class AttendanceRepository {
   private readonly insert: Statement;
 
   constructor(private readonly db: KioskDatabase) {
     this.insert = db.connection.prepare(
-      `INSERT INTO attendance_events (employee_id, direction, modality, score, model_id, kiosk_id, occurred_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO attendance_events (employee_id, direction, modality, score, model_id, second_score, threshold, gallery_size, kiosk_id, occurred_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
@@ -72,9 +86,22 @@ export class AttendanceRepository {
     const createdAt = toIsoTime('now', this.db.now());
     const score = event.modality === 'pin' ? null : requireFinite('score', event.score);
     const modelId = event.modality === 'pin' ? null : requireText('modelId', event.modelId, 128);
+    const evidence = event.modality === 'pin' ? null : requireEvidence(event.evidence);
     try {
-      const id = this.insert.run(employeeId, direction, modality, score, modelId, kioskId, occurredAt, createdAt).lastInsertRowid;
-      return { id: Number(id), employeeId, direction, modality, score, modelId, kioskId, occurredAt, createdAt };
+      const id = this.insert.run(
+        employeeId,
+        direction,
+        modality,
+        score,
+        modelId,
+        evidence?.secondScore ?? null,
+        evidence?.threshold ?? null,
+        evidence?.gallerySize ?? null,
+        kioskId,
+        occurredAt,
+        createdAt,
+      ).lastInsertRowid;
+      return { id: Number(id), employeeId, direction, modality, score, modelId, evidence, kioskId, occurredAt, createdAt };
     } catch (error) {
       if (isForeignKeyViolation(error)) {
         throw new KioskError('NOT_FOUND', `no employee with id ${employeeId}`, { id: employeeId });
@@ -132,8 +159,23 @@ function toEvent(row: EventRow): AttendanceEvent {
     modality: row.modality,
     score: row.score,
     modelId: row.model_id,
+    evidence:
+      row.threshold === null || row.gallery_size === null
+        ? null
+        : { secondScore: row.second_score, threshold: row.threshold, gallerySize: row.gallery_size },
     kioskId: row.kiosk_id,
     occurredAt: row.occurred_at,
     createdAt: row.created_at,
+  };
+}
+
+function requireEvidence(evidence: DecisionEvidence): DecisionEvidence {
+  if (typeof evidence !== 'object' || evidence === null) throw invalid('evidence', 'is required for a biometric punch');
+  const gallerySize = evidence.gallerySize;
+  if (!Number.isSafeInteger(gallerySize) || gallerySize < 0) throw invalid('evidence.gallerySize', 'must be a whole number ≥ 0');
+  return {
+    secondScore: evidence.secondScore === null ? null : requireFinite('evidence.secondScore', evidence.secondScore),
+    threshold: requireFinite('evidence.threshold', evidence.threshold),
+    gallerySize,
   };
 }
