@@ -6,6 +6,9 @@
 import { resolve } from 'node:path';
 import { createSimilarity } from '../core/match/energy.js';
 import { writeDetSvg } from '../eval/det-svg.js';
+import { KIOSK_SETTINGS } from '../core/context/settings.js';
+import { readCalibration, thresholdForTarget } from '../core/match/impostor-calibration.js';
+import { ModelRegistry } from '../core/runtime/model-registry.js';
 import { EmbeddingCache } from '../eval/embedding-cache.js';
 import { listGallery } from '../eval/gallery-protocol.js';
 import {
@@ -17,6 +20,11 @@ import {
 import { UsageError, numberOption, stringOption } from './args.js';
 import { DEFAULT_MODELS_DIR, percent, progressPrinter, writeJson, type Command } from './command.js';
 import { MODALITY_EXTENSIONS, loadModality } from './engines.js';
+
+/** The encoder's table named in the manifest, or null when there is none. */
+async function shippedCalibration(modelsDir: string, modelId: string): Promise<string | null> {
+  return (await ModelRegistry.open(modelsDir)).calibrationPathOf(modelId);
+}
 
 export function parseSizes(text: string): (number | 'all')[] {
   const sizes = text.split(',').map((part) => part.trim());
@@ -52,6 +60,12 @@ export const evalIdentifyCommand: Command = {
     json: { type: 'string', value: '<out.json>', description: 'where to write the results (required)' },
     det: { type: 'string', value: '<out.svg>', description: 'also write the DET curves (one per size) as SVG' },
     cache: { type: 'string', value: '<file>', description: 'keep the embeddings in this file and reuse them in later runs (same model only)' },
+    calibration: {
+      type: 'string',
+      value: '<file>',
+      description: "face: derive the kiosk rule's threshold from this impostor table and the target (default: the model's shipped table)",
+    },
+    target: { type: 'number', value: '<p>', description: "face: false-accept target per search for the derived threshold (default: the kiosk's, 1e-3)" },
     'models-dir': { type: 'string', value: '<dir>', description: "models folder with manifest.json (default: the repository's models/)" },
     concurrency: { type: 'number', value: '<n>', description: 'files processed at once (default 2)' },
   },
@@ -73,6 +87,9 @@ export const evalIdentifyCommand: Command = {
     const flip = options.flip === true;
     const detPath = stringOption(options, 'det');
     const cachePath = stringOption(options, 'cache');
+    const calibrationPath = stringOption(options, 'calibration');
+    const target = numberOption(options, 'target', KIOSK_SETTINGS.faceFalseAcceptTarget.default ?? undefined);
+    if (target !== undefined && !(target > 0 && target < 0.5)) throw new UsageError(`--target must be in (0, 0.5), got ${target}`);
     const concurrency = numberOption(options, 'concurrency', 2);
     const modelsDir = resolve(stringOption(options, 'models-dir') ?? DEFAULT_MODELS_DIR);
     const started = Date.now();
@@ -82,6 +99,12 @@ export const evalIdentifyCommand: Command = {
     const engine = await loadModality(modality, modelsDir, flip, cropSeconds);
     const cache = cachePath === undefined ? undefined : await EmbeddingCache.open(resolve(cachePath), engine.model);
     try {
+      const tablePath = modality === 'face' ? (calibrationPath === undefined ? await shippedCalibration(modelsDir, engine.model.id) : resolve(calibrationPath)) : null;
+      const calibration = tablePath === null ? null : await readCalibration(tablePath, engine.model);
+      const kioskRule =
+        calibration === null || target === undefined
+          ? engine.kioskRule
+          : (templates: number) => ({ ...engine.kioskRule, threshold: thresholdForTarget(calibration, target, templates).threshold });
       const result = await evaluateIdentification(split, {
         embed: cache?.wrap(engine.embed, engine.variants.embed) ?? engine.embed,
         embedProbe: cache?.wrap(engine.embedProbe, engine.variants.probe) ?? engine.embedProbe,
@@ -89,7 +112,7 @@ export const evalIdentifyCommand: Command = {
         similarity: createSimilarity({ energy: engine.energy }),
         sizes,
         seed,
-        kioskRule: engine.kioskRule,
+        kioskRule,
         concurrency,
         onProgress: progressPrinter(io),
       });
@@ -104,6 +127,10 @@ export const evalIdentifyCommand: Command = {
         cropSeconds: cropSeconds ?? null,
         flip,
         energy: engine.energy,
+        kioskThreshold:
+          calibration === null
+            ? { from: 'setting', threshold: engine.kioskRule.threshold }
+            : { from: 'target', target, calibration: tablePath, calibrationSource: calibration.source },
         ...result,
         seconds: (Date.now() - started) / 1000,
       });

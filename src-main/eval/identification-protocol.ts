@@ -75,8 +75,8 @@ export interface IdentificationOptions {
   /** Gallery sizes; 'all' is every enrolled identity. */
   readonly sizes: readonly (number | 'all')[];
   readonly seed: number;
-  /** The kiosk's threshold and margin for this modality. */
-  readonly kioskRule: DecisionPolicy;
+  /** The kiosk's threshold and margin for this modality, fixed or as the kiosk derives it from the gallery's template count. */
+  readonly kioskRule: DecisionPolicy | ((templates: number) => DecisionPolicy);
   readonly concurrency?: number;
   readonly onProgress?: (progress: EmbedProgress) => void;
 }
@@ -172,7 +172,8 @@ export async function evaluateIdentification(split: IdentificationSplit, options
     };
     const mated = members.flatMap((member, index) => member.identity.probes.map((path) => ({ mate: index + 1, result: search(path) })));
     const nonMated = strangerFiles.map(search);
-    return sizeFigures(n, mated, nonMated, options.kioskRule);
+    const policy = typeof options.kioskRule === 'function' ? options.kioskRule(gallery.size) : options.kioskRule;
+    return sizeFigures(n, mated, nonMated, policy);
   });
 
   return {

@@ -118,6 +118,19 @@ describe('evaluateIdentification', () => {
     expect(all!.kioskRule).toMatchObject({ nonMatedAccepted: 1, matedMissed: 3, misidentified: 0 });
   });
 
+  it("derives the kiosk rule's threshold from each gallery's template count when given a rule, as the kiosk does", async () => {
+    const templatesSeen: number[] = [];
+    const rule = (templates: number) => {
+      templatesSeen.push(templates);
+      return { threshold: templates > 1 ? 0.99 : 0.7, margin: 0.05 };
+    };
+    const result = await evaluateIdentification(split, options({ sizes: [1, 'all'], kioskRule: rule }));
+    expect(templatesSeen).toEqual([1, 4]);
+    expect(result.sizes.map((f) => f.kioskRule.threshold)).toEqual([0.7, 0.99]);
+    // At 0.99 only D's exact match (1.0) is accepted.
+    expect(result.sizes[1]!.kioskRule).toMatchObject({ nonMatedAccepted: 0, matedMissed: 3 });
+  });
+
   it('nests the galleries of each size and counts mated searches per size', async () => {
     const result = await evaluateIdentification(split, options({ sizes: [1, 2, 'all'] }));
     expect(result.sizes.map((f) => [f.n, f.mated, f.nonMated])).toEqual([
