@@ -1,11 +1,12 @@
 /**
  * Embeddings of an evaluation set kept in a file between runs, so the 1:N evaluation and the
  * calibration of the same photos or clips embed each file once. Entries belong to one model
- * (id and sha256) and are keyed by a variant (e.g. "probe:crop=3") and the file's absolute path;
+ * (id and sha256) and are keyed by a variant (e.g. "probe:crop=3") and the file's real path (a
+ * gallery of links reuses the embeddings of the files they point to);
  * a file written for another model is ignored. Failures are kept too, so a file the pipeline
  * rejects is not tried again. Public evaluation data only: the kiosk never writes such a file.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, realpath, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { KioskError } from '../core/errors.js';
 import type { KioskErrorCode } from '../core/errors.js';
@@ -48,7 +49,7 @@ export class EmbeddingCache {
   /** `embed`, answered from the cache where it can be; new results (and typed failures) are recorded. */
   wrap(embed: EmbedFile, variant: string): EmbedFile {
     return async (path) => {
-      const key = `${variant}|${resolve(path)}`;
+      const key = `${variant}|${await realpath(path).catch(() => resolve(path))}`;
       const known = this.entries[key];
       if (typeof known === 'string') return new Float32Array(new Uint8Array(Buffer.from(known, 'base64')).buffer);
       if (known !== undefined) throw new KioskError(known.code, known.message, { path });
