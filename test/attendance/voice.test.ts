@@ -12,7 +12,7 @@ import { decodeWav } from '../../src-main/core/voice/pcm.js';
 import { data, hasData } from '../helpers/paths.js';
 import { adminToken, call, failure, hasModels, modelsDir, openTestKiosk, type TestKiosk } from './kiosk-fixture.js';
 
-const manifest = hasModels ? (JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')) as { models: Record<string, { file: string }> }) : { models: {} };
+const manifest = hasModels ? (JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')) as { models: Record<string, { file: string; calibration?: { file: string } }> }) : { models: {} };
 const hasVoiceModels = ['voice-encoder', 'voice-vad-silero-v5'].every((id) => {
   const entry = manifest.models[id];
   return entry !== undefined && existsSync(join(modelsDir, entry.file));
@@ -101,7 +101,9 @@ describe.skipIf(!hasModels)('a kiosk without the voice encoder', () => {
     // The real face models, listed by a manifest that has no voice encoder (as before it is trained).
     dir = mkdtempSync(join(tmpdir(), 'kiosk-models-'));
     const models = Object.fromEntries(Object.entries(manifest.models).filter(([id]) => id !== 'voice-encoder'));
-    for (const entry of Object.values(models)) symlinkSync(join(modelsDir, entry.file), join(dir, entry.file));
+    for (const entry of Object.values(models)) {
+      for (const file of [entry.file, ...(entry.calibration ? [entry.calibration.file] : [])]) symlinkSync(join(modelsDir, file), join(dir, file));
+    }
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, models }));
     t = await openTestKiosk({ modelsDir: dir });
   });

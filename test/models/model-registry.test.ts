@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isKioskError, type KioskError } from '../../src-main/core/errors.js';
+import { CALIBRATION_FORMAT, readCalibration } from '../../src-main/core/match/impostor-calibration.js';
 import { ModelRegistry, type ModelEntry } from '../../src-main/core/runtime/model-registry.js';
 
 const MODEL_BYTES = Buffer.from('not really an onnx model, but bytes with a known hash');
@@ -42,6 +43,32 @@ describe('ModelRegistry', () => {
     writeFileSync(join(dir, 'tiny.onnx'), MODEL_BYTES);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("checks a model's calibration table against the manifest, and the table against the model it was measured on", async () => {
+    const model = entry();
+    const table = JSON.stringify({
+      format: CALIBRATION_FORMAT,
+      model: { id: model.id, sha256: model.sha256 },
+      energy: 'cosine',
+      source: { data: 'test', command: 'test', identities: 2, files: 2, impostorComparisons: 100 },
+      tail: [{ fmr: 0.1, score: 0.2 }, { fmr: 0.01, score: 0.5 }],
+    });
+    writeFileSync(join(dir, 'tiny.calibration.json'), table);
+    const calibration = { file: 'tiny.calibration.json', sha256: createHash('sha256').update(table).digest('hex') };
+    writeManifest({ tiny: entry({ calibration }) });
+    const path = await (await ModelRegistry.open(dir)).calibrationPathOf('tiny');
+    expect(path).toBe(join(dir, 'tiny.calibration.json'));
+    expect((await readCalibration(path!, { id: model.id, sha256: model.sha256 })).tail).toHaveLength(2);
+    expect((await failure(readCalibration(path!, { id: model.id, sha256: 'f'.repeat(64) }))).code).toBe('MODEL_CORRUPT');
+
+    writeManifest({ tiny: entry() });
+    expect(await (await ModelRegistry.open(dir)).calibrationPathOf('tiny')).toBeNull();
+    writeManifest({ tiny: entry({ calibration: { ...calibration, sha256: 'e'.repeat(64) } }) });
+    expect((await failure((await ModelRegistry.open(dir)).calibrationPathOf('tiny'))).code).toBe('MODEL_CORRUPT');
+    unlinkSync(join(dir, 'tiny.calibration.json'));
+    writeManifest({ tiny: entry({ calibration }) });
+    expect((await failure((await ModelRegistry.open(dir)).calibrationPathOf('tiny'))).code).toBe('MODEL_MISSING');
+  });
 
   it('returns the verified path and manifest entry of a model whose file matches its sha256', async () => {
     writeManifest({ tiny: entry() });

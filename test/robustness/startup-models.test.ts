@@ -17,7 +17,9 @@ import { FAST_SCRYPT, hasModels, modelsDir } from '../attendance/kiosk-fixture.j
 import { repoRoot } from '../helpers/paths.js';
 import { hasVoiceModels } from '../privacy/helpers.js';
 
-const manifest = hasModels ? (JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')) as { models: Record<string, { file: string }> }) : { models: {} };
+const manifest = hasModels
+  ? (JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')) as { models: Record<string, { file: string; calibration?: { file: string } }> })
+  : { models: {} };
 const fileOf = (id: string): string => manifest.models[id]!.file;
 
 const made: string[] = [];
@@ -32,6 +34,7 @@ function damagedModels(id: string, damage: 'missing' | 'corrupt'): { dir: string
   copyFileSync(join(modelsDir, 'manifest.json'), join(dir, 'manifest.json'));
   for (const entry of Object.values(manifest.models)) {
     if (entry.file !== fileOf(id)) symlinkSync(join(modelsDir, entry.file), join(dir, entry.file));
+    if (entry.calibration) symlinkSync(join(modelsDir, entry.calibration.file), join(dir, entry.calibration.file));
   }
   const path = join(dir, fileOf(id));
   if (damage === 'corrupt') {
