@@ -85,6 +85,8 @@ export const schemas = {
   'admin.employees.erase': z.object({ token: adminToken, employeeId: id }).strict(),
   /** Everything the kiosk holds about one employee, for their right of access (audit-logged). */
   'admin.employees.export': z.object({ token: adminToken, employeeId: id }).strict(),
+  /** Recognition health of the enrolled staff, computed on the kiosk (audit-logged: it is derived from biometric data). */
+  'admin.recognition.health': z.object({ token: adminToken }).strict(),
   'admin.settings.get': z.object({ token: adminToken }).strict(),
   'admin.settings.set': z.object({ token: adminToken, settings: z.record(z.string(), z.unknown()) }).strict(),
   'reports.timesheet': z
@@ -191,6 +193,30 @@ export interface EmployeeDataExport {
   history: { at: string; actor: string; action: string; details: Record<string, unknown> }[];
 }
 
+export interface EmployeeRef {
+  id: number;
+  code: string;
+  name: string;
+}
+
+/** One modality's recognition health (admin.recognition.health). Rates are null without a calibration table. */
+export interface ModalityHealth {
+  modality: BiometricModality;
+  enrolled: number;
+  templates: { total: number; minPerPerson: number; maxPerPerson: number };
+  /** The threshold in force; `target` is the false-accept target it was derived from, if any. */
+  threshold: { value: number; from: 'target' | 'setting'; target: number | null; perComparisonFmr: number | null };
+  /** Chance that a stranger's clock-in is accepted as somebody. */
+  strangerAcceptance: { perSearch: number | null; per1000: number | null };
+  /** Chance that an employee's clock-in is credited to a colleague, per clock-in and over a month at the rate seen. */
+  wrongColleague: { perSearch: number | null; per1000: number | null; perMonth: number | null };
+  /** Biometric clock-ins per day over the last 30 days. */
+  clockInsPerDay: number;
+  /** The most alike pairs of different employees, most alike first. */
+  closestPairs: { a: EmployeeRef; b: EmployeeRef; score: number; aboveThreshold: boolean }[];
+  weakEnrollments: { employee: EmployeeRef; templates: number; selfAgreement: number | null; reasons: ('few_templates' | 'low_agreement')[] }[];
+}
+
 export interface Outputs {
   /** livenessMode tells the screen whether to ask clock.face.challenge for an action first. */
   'kiosk.status': { ready: boolean; kioskId: string; models: { id: string; provider: string }[]; enrolled: number; livenessMode: LivenessMode };
@@ -214,6 +240,7 @@ export interface Outputs {
   'admin.employees.reactivate': { employee: EmployeeSummary };
   'admin.employees.erase': { employee: EmployeeSummary; templatesErased: number };
   'admin.employees.export': { filename: string; data: EmployeeDataExport };
+  'admin.recognition.health': { computedAt: string; clockInsPerDay: number; face: ModalityHealth; voice: ModalityHealth | null };
   'admin.settings.get': { settings: Record<string, unknown> };
   'admin.settings.set': { settings: Record<string, unknown> };
   'reports.timesheet': { rows: TimesheetRow[] };

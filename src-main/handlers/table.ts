@@ -7,6 +7,7 @@
  */
 import { isKioskError, KioskError } from '../core/errors.js';
 import type { Kiosk } from './kiosk.js';
+import { recognitionHealth } from '../core/admin/recognition-health.js';
 import type { AdminSession } from '../core/auth/admin-auth.js';
 import { exportEmployeeData } from '../core/privacy/employee-export.js';
 import type { Logger } from '../core/logger.js';
@@ -67,6 +68,7 @@ export function createHandlers(kiosk: Kiosk): HandlerTable {
       'admin.employees.reactivate': ({ employeeId }, { actor }) => ({ employee: enrollment.reactivate(actor, employeeId) }),
       'admin.employees.erase': ({ employeeId }, { actor }) => enrollment.erase(actor, employeeId),
       'admin.employees.export': ({ employeeId }, { actor }) => exportEmployeeData(kiosk.context, actor, employeeId),
+      'admin.recognition.health': (_input, { actor }) => recognitionHealth(kiosk.context, actor),
       'admin.settings.get': () => ({ settings: settings.getAll() }),
       'admin.settings.set': ({ settings: changes }, { actor }) => ({ settings: settings.update(actor, changes) }),
       'reports.timesheet': ({ from, to, employeeId }) => ({ rows: reports.timesheet(from, to, employeeId) }),

@@ -36,6 +36,7 @@ export function validInputs({ token, frame, pcm }: SampleValues): { [N in Handle
     'admin.employees.reactivate': { token, employeeId: 1 },
     'admin.employees.erase': { token, employeeId: 1 },
     'admin.employees.export': { token, employeeId: 1 },
+    'admin.recognition.health': { token },
     'admin.settings.get': { token },
     'admin.settings.set': { token, settings: { debounceMinutes: 2 } },
     'reports.timesheet': { token, from: DAY, to: DAY, employeeId: 1 },

@@ -27,6 +27,7 @@ const AUDITED: Partial<Record<HandlerName, string>> = {
   'admin.employees.erase': 'employee.erase',
   'admin.employees.export': 'employee.export',
   'admin.settings.set': 'settings.set',
+  'admin.recognition.health': 'recognition.health',
   'reports.csv': 'reports.csv',
 };
 /** Reads for the admin screen only: nothing leaves the kiosk and nothing changes. */
@@ -79,6 +80,7 @@ describe.skipIf(!hasModels)('admin actions in the audit log', () => {
       ['admin.employees.reactivate', { token, employeeId }, true],
       ['admin.employees.erase', { token, employeeId }, true],
       ['admin.settings.set', { token, settings: { debounceMinutes: 3 } }, false],
+      ['admin.recognition.health', { token }, false],
       ['reports.csv', { token, from: '2025-03-01', to: '2025-03-31' }, false],
     ];
     const check = (entries: AuditEntry[], name: HandlerName, aboutEmployee: boolean): void => {

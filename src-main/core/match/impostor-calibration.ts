@@ -96,3 +96,18 @@ export function thresholdForTarget(calibration: Pick<ImpostorCalibration, 'tail'
   }
   return { threshold: last.score, perComparisonFmr: fmr, withinTable: true };
 }
+
+/** The per-comparison FMR the table gives a threshold (the inverse of the lookup above), for reporting its risk. */
+export function fmrAtScore(calibration: Pick<ImpostorCalibration, 'tail'>, score: number): number {
+  const tail = calibration.tail;
+  if (score <= tail[0]!.score) return tail[0]!.fmr;
+  for (let i = 1; i < tail.length; i++) {
+    const hi = tail[i - 1]!;
+    const lo = tail[i]!;
+    if (score <= lo.score) {
+      const t = lo.score === hi.score ? 1 : (score - hi.score) / (lo.score - hi.score);
+      return Math.exp(Math.log(hi.fmr) + t * (Math.log(lo.fmr) - Math.log(hi.fmr)));
+    }
+  }
+  return tail[tail.length - 1]!.fmr;
+}
