@@ -14,7 +14,7 @@
 import type { ModalityHealth, Outputs } from '../../../src-shared/contract.js';
 import type { BiometricModality } from '../../../src-shared/vocabulary.js';
 import { ENROLL_FACE_SHOTS, ENROLL_VOICE_PHRASES } from '../../../src-shared/vocabulary.js';
-import { faceThresholdInForce } from '../attendance/threshold-in-force.js';
+import { faceThresholdInForce } from '../context/threshold-in-force.js';
 import type { Biometric, FaceAnalyzer, ServiceContext, VoiceAnalyzer } from '../context/service-context.js';
 import { createSimilarity, type Similarity } from '../match/energy.js';
 import { fmrAtScore, type ImpostorCalibration } from '../match/impostor-calibration.js';

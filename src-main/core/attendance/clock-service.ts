@@ -19,7 +19,7 @@ import { meanVector } from '../match/vector-mean.js';
 import type { AttendanceEvent, DecisionEvidence } from '../store/attendance-repository.js';
 import type { Employee } from '../store/employee-repository.js';
 import { closesShift } from './shift-rule.js';
-import { faceThresholdInForce } from './threshold-in-force.js';
+import { faceThresholdInForce } from '../context/threshold-in-force.js';
 import { AttemptLimiter, MemoryLockStore } from '../auth/attempt-limiter.js';
 import { requireVoice, type ServiceContext } from '../context/service-context.js';
 import type { ModalityGallery } from '../match/modality-gallery.js';

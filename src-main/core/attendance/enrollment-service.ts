@@ -15,7 +15,7 @@ import type { Employee } from '../store/employee-repository.js';
 import type { StoredTemplate } from '../store/template-repository.js';
 import { requireVoice, type Biometric, type ServiceContext } from '../context/service-context.js';
 import { summarise } from './employee-summary.js';
-import { faceThresholdInForce } from './threshold-in-force.js';
+import { faceThresholdInForce } from '../context/threshold-in-force.js';
 import { DEFAULT_SCRYPT_COST, hashPin, type ScryptCost } from '../auth/pin-hash.js';
 
 export interface NewEmployeeInput {

@@ -4,7 +4,7 @@
  * comparison of a search), or the raw faceThreshold setting when the target is off or the model
  * has no table. Recomputed at each decision, so it follows every enrollment and erasure.
  */
-import type { CalibratedBiometric, FaceAnalyzer, ServiceContext } from '../context/service-context.js';
+import type { CalibratedBiometric, FaceAnalyzer, ServiceContext } from './service-context.js';
 import { thresholdForTarget } from '../match/impostor-calibration.js';
 
 export interface ThresholdInForce {
