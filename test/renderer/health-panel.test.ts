@@ -1,0 +1,58 @@
+// @vitest-environment happy-dom
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ModalityHealth } from '../../src-shared/contract.js';
+import HealthPanel from '../../src-renderer/admin/HealthPanel.svelte';
+import { adminCall } from '../../src-renderer/admin/session.js';
+import { locale } from '../../src-renderer/lib/i18n.js';
+import { callsTo, ok, removeBridge, stubBridge } from './bridge.js';
+
+const person = (id: number, name: string) => ({ id, code: `E${id}`, name });
+const face: ModalityHealth = {
+  modality: 'face',
+  enrolled: 3,
+  templates: { total: 7, minPerPerson: 1, maxPerPerson: 3 },
+  threshold: { value: 0.583, from: 'target', target: 0.001, perComparisonFmr: 1.4e-4 },
+  strangerAcceptance: { perSearch: 0.001, per1000: 1 },
+  wrongColleague: { perSearch: 0.0007, per1000: 0.7, perMonth: 0.42 },
+  clockInsPerDay: 20,
+  closestPairs: [
+    { a: person(1, '김민준'), b: person(2, '김민서'), score: 0.61, aboveThreshold: true },
+    { a: person(1, '김민준'), b: person(3, 'Bob'), score: 0.2, aboveThreshold: false },
+  ],
+  weakEnrollments: [{ employee: person(3, 'Bob'), templates: 1, selfAgreement: null, reasons: ['few_templates'] }],
+};
+
+describe('recognition-health panel', () => {
+  afterEach(() => {
+    removeBridge();
+    locale.set('en');
+  });
+
+  it('shows the threshold and its target, the estimated rates, the look-alike plot with the pair above the threshold, and weak enrollments', async () => {
+    const invoke = stubBridge({ 'admin.recognition.health': () => ok<'admin.recognition.health'>({ computedAt: '2025-03-10T00:00:00.000Z', clockInsPerDay: 20, face, voice: null }) });
+    render(HealthPanel, { api: adminCall('token-0123456789abcdef', vi.fn()) });
+    const section = (await screen.findByRole('heading', { name: 'Face' })).closest('article') as HTMLElement;
+    expect(within(section).getByText(/set from your target of 0\.001/)).toBeTruthy();
+    expect(within(section).getByText(/about 0\.42 a month at 20 clock-ins a day/)).toBeTruthy();
+    const plot = within(section).getByRole('img', { name: /Most alike pairs/ });
+    expect(plot.querySelectorAll('rect.bar')).toHaveLength(2);
+    expect(plot.querySelectorAll('rect.bar.above')).toHaveLength(1);
+    expect(within(section).getByRole('status').textContent).toContain('same person enrolled twice');
+    expect(within(section).getByText(/Bob \(E3\): only 1 template/)).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Voice' })).toBeNull();
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Recompute' }));
+    expect(callsTo(invoke, 'admin.recognition.health')).toHaveLength(2);
+  });
+
+  it('speaks Korean and says when a rate is unknown', async () => {
+    locale.set('ko');
+    const unknown = { ...face, strangerAcceptance: { perSearch: null, per1000: null }, threshold: { ...face.threshold, from: 'setting' as const, target: null } };
+    stubBridge({ 'admin.recognition.health': () => ok<'admin.recognition.health'>({ computedAt: '2025-03-10T00:00:00.000Z', clockInsPerDay: 0, face: unknown, voice: null }) });
+    render(HealthPanel, { api: adminCall('token-0123456789abcdef', vi.fn()) });
+    expect(await screen.findByRole('heading', { name: '얼굴' })).toBeTruthy();
+    expect(screen.getByText(/알 수 없음/)).toBeTruthy();
+    expect(screen.getByText(/고정 기준값 설정/)).toBeTruthy();
+  });
+});
