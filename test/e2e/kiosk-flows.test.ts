@@ -275,6 +275,14 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
     await row.waitFor();
     await shotBoth(page, '11-admin-employees-enrolled');
 
+    // The recognition-health screen for the one person enrolled: their own shots agree, the threshold comes from the target.
+    await tab(page, 'en', 'admin.tab.health').click();
+    const health = page.getByRole('article').filter({ has: page.getByRole('heading', { name: L('en', 'health.face') }) });
+    await health.waitFor();
+    expect(await health.innerText()).toContain(L('en', 'health.threshold'));
+    await shotBoth(page, '11b-admin-recognition-health');
+    await tab(page, 'en', 'admin.tab.employees').click();
+
     const { employees } = await adminApi<{ employees: EmployeeSummary[] }>('admin.employees.list');
     expect(employees).toHaveLength(1);
     employeeA = employees[0]!;
