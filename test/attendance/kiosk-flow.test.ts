@@ -131,6 +131,17 @@ describe.skipIf(!hasModels || !hasWebcamPhotos)('enroll and clock in by face (re
     expect(biden.outcome === 'recorded' && biden.event.employee.id).toBe(bidenId);
   });
 
+  it('reports the recognition health of the real enrolled faces: a target-derived threshold, the two people told apart', async () => {
+    const { face } = await call(t.dispatch, 'admin.recognition.health', { token });
+    expect(face.enrolled).toBe(2);
+    expect(face.threshold).toMatchObject({ from: 'target', target: 1e-3 });
+    // Two people's best cross score sits well below the threshold in force.
+    expect(face.closestPairs).toHaveLength(1);
+    expect(face.closestPairs[0]!.aboveThreshold).toBe(false);
+    expect(face.closestPairs[0]!.score).toBeLessThan(face.threshold.value - 0.1);
+    expect(face.strangerAcceptance.perSearch).toBeCloseTo(1e-3, 4);
+  });
+
   it("starts the next local day with 'in' whatever the last direction was", async () => {
     t.clock.set('2025-03-11T00:30:00.000Z'); // 09:30 in Seoul; the last punch the day before was 'in' (PIN)
     const result = await clockFace(probe);
