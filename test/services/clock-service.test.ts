@@ -5,7 +5,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITER_POLICY } from '../../src-main/core/auth/attempt-limiter.js';
 import { createSimilarity } from '../../src-main/core/match/energy.js';
-import { CALIBRATION_FORMAT, type ImpostorCalibration } from '../../src-main/core/match/impostor-calibration.js';
 import { ModalityGallery } from '../../src-main/core/match/modality-gallery.js';
 import { FACE_MODEL, VOICE_MODEL } from './fake-engines.js';
 import {
@@ -14,6 +13,7 @@ import {
   PHRASE_TTL_MS,
   SAMPLE_RATE,
   START,
+  SYNTHETIC_CALIBRATION,
   attendance,
   cosine,
   enrolFace,
@@ -350,14 +350,7 @@ describe('shift rule', () => {
 });
 
 describe('the face threshold in force, from the false-accept target and the gallery size', () => {
-  // A synthetic impostor tail: the score rises by 0.16 per decade of FMR, from 0.1 at 1e-1 to 0.9 at 1e-6.
-  const calibration: ImpostorCalibration = {
-    format: CALIBRATION_FORMAT,
-    model: FACE_MODEL,
-    energy: 'euclidean',
-    source: { data: 'synthetic', command: 'none', identities: 0, files: 0, impostorComparisons: 0 },
-    tail: [-1, -2, -3, -4, -5, -6].map((e) => ({ fmr: 10 ** e, score: 0.1 + 0.16 * (-1 - e) })),
-  };
+  const calibration = SYNTHETIC_CALIBRATION;
   /** 0.6 from Ann's enrolled shot (distance 0.4). */
   const annAtSixTenths = [0.6, 0, 0, 0];
 

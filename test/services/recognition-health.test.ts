@@ -5,18 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recognitionHealth } from '../../src-main/core/admin/recognition-health.js';
-import { CALIBRATION_FORMAT, type ImpostorCalibration } from '../../src-main/core/match/impostor-calibration.js';
-import { FACE_MODEL } from './fake-engines.js';
-import { ACTOR, SAMPLE_RATE, enrolFace, hire, openServices, type Services } from './service-fixture.js';
+import { ACTOR, SAMPLE_RATE, SYNTHETIC_CALIBRATION, enrolFace, hire, openServices, type Services } from './service-fixture.js';
 
-const calibration: ImpostorCalibration = {
-  format: CALIBRATION_FORMAT,
-  model: FACE_MODEL,
-  energy: 'euclidean',
-  source: { data: 'synthetic', command: 'none', identities: 0, files: 0, impostorComparisons: 0 },
-  // Score rises 0.16 per decade of FMR: 0.1 at 1e-1 … 0.9 at 1e-6.
-  tail: [-1, -2, -3, -4, -5, -6].map((e) => ({ fmr: 10 ** e, score: 0.1 + 0.16 * (-1 - e) })),
-};
+const calibration = SYNTHETIC_CALIBRATION;
 
 let s: Services;
 beforeEach(() => {

@@ -14,7 +14,7 @@ import type { Biometric, ServiceContext, VoiceAnalyzer } from '../../src-main/co
 import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/context/settings.js';
 import type { Landmarks68 } from '../../src-main/core/face/types.js';
 import { createSimilarity } from '../../src-main/core/match/energy.js';
-import type { ImpostorCalibration } from '../../src-main/core/match/impostor-calibration.js';
+import { CALIBRATION_FORMAT, type ImpostorCalibration } from '../../src-main/core/match/impostor-calibration.js';
 import { ModalityGallery } from '../../src-main/core/match/modality-gallery.js';
 import type { AttendanceEvent } from '../../src-main/core/store/attendance-repository.js';
 import type { AuditEntry } from '../../src-main/core/store/audit-log.js';
@@ -30,6 +30,15 @@ export const ACTOR = 'admin';
 export const START = '2025-03-10T00:00:00.000Z';
 export const PHRASE_TTL_MS = 60_000;
 export const SAMPLE_RATE = 16_000;
+
+/** A face impostor table whose answers are easy to work out: the score rises 0.16 per decade of FMR, 0.1 at 1e-1 … 0.9 at 1e-6. */
+export const SYNTHETIC_CALIBRATION: ImpostorCalibration = {
+  format: CALIBRATION_FORMAT,
+  model: FACE_MODEL,
+  energy: 'euclidean',
+  source: { data: 'synthetic', command: 'none', identities: 0, files: 0, impostorComparisons: 0 },
+  tail: [-1, -2, -3, -4, -5, -6].map((e) => ({ fmr: 10 ** e, score: 0.1 + 0.16 * (-1 - e) })),
+};
 
 export class ManualClock {
   private t = Date.parse(START);
