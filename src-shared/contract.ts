@@ -56,6 +56,8 @@ export const schemas = {
   'clock.face': z.object({ frames: z.array(image).min(1).max(LIMITS.framesPerBurst), challengeId: challengeId.optional() }).strict(),
   'clock.voice': audio.extend({ phraseId: z.string().min(1).max(64) }).strict(),
   'clock.pin': z.object({ code: employeeCode, pin }).strict(),
+  /** "Not you?": voids the punch the token came with (audit-logged; the event stays, marked void). */
+  'clock.undo': z.object({ undoToken: z.string().regex(/^[0-9a-f]{32}$/, '32 lowercase hex digits') }).strict(),
 
   'admin.login': z.object({ pin }).strict(),
   'admin.logout': z.object({ token: adminToken }).strict(),
@@ -122,7 +124,8 @@ export interface PunchEvent {
 }
 
 export type ClockResult =
-  | { outcome: 'recorded'; event: PunchEvent }
+  /** `undo` (face and voice punches): a single-use token for "Not you?", valid for `expiresInMs`. */
+  | { outcome: 'recorded'; event: PunchEvent; undo?: { token: string; expiresInMs: number } }
   /** Same employee punched again within the debounce window: nothing written. */
   | { outcome: 'debounced'; event: PunchEvent }
   | { outcome: 'not_recognised'; reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' };
@@ -173,6 +176,8 @@ export interface EmployeeDataExport {
     modelId: string | null;
     /** How a biometric punch was decided: runner-up score, threshold in force, employees enrolled then. */
     decision: { secondScore: number | null; threshold: number; gallerySize: number } | null;
+    /** Set when the person at the kiosk said "Not you?": the punch counts nowhere. */
+    voidedAt: string | null;
     kioskId: string;
     occurredAt: string;
     recordedAt: string;
@@ -226,6 +231,7 @@ export interface Outputs {
   'clock.face': ClockResult;
   'clock.voice': ClockResult;
   'clock.pin': ClockResult;
+  'clock.undo': { voided: PunchEvent };
   /** pinIsDefault: the admin PIN is still the documented first-run default and should be changed. */
   'admin.login': { token: string; expiresAt: string; pinIsDefault?: boolean };
   'admin.logout': { ok: true };

@@ -42,6 +42,7 @@ export function createHandlers(kiosk: Kiosk): HandlerTable {
       'clock.face': ({ frames, challengeId }) => clock.clockFace(frames.map((frame, i) => decodeBase64(frame, `frames.${i}`)), challengeId),
       'clock.voice': ({ phraseId, pcmBase64, sampleRate }) => clock.clockVoice(phraseId, decodeFloat32(pcmBase64, 'pcmBase64'), sampleRate),
       'clock.pin': ({ code, pin }) => clock.clockPin(code, pin),
+      'clock.undo': ({ undoToken }) => clock.undo(undoToken),
 
       'admin.login': async ({ pin }) => {
         const session = await auth.login(pin);

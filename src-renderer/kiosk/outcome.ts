@@ -10,7 +10,9 @@ export type ClockResult = Outputs['clock.face'];
 export type Outcome =
   | { kind: 'clock'; result: ClockResult; modality: ClockModality }
   /** contexts: message contexts for the error, most specific first (see errorText). */
-  | { kind: 'error'; error: unknown; modality: ClockModality; contexts?: readonly string[] };
+  | { kind: 'error'; error: unknown; modality: ClockModality; contexts?: readonly string[] }
+  /** The person said "Not you?": the punch credited to `name` was cancelled. */
+  | { kind: 'voided'; name: string; modality: ClockModality };
 
 /** A punch was written, or was already on record; anything else leaves the person other ways to try. */
 export function isSuccess(outcome: Outcome): boolean {

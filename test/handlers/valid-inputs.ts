@@ -22,6 +22,7 @@ export function validInputs({ token, frame, pcm }: SampleValues): { [N in Handle
     'clock.face.challenge': {},
     'clock.face': { frames: [frame], challengeId: '0123456789abcdef0123456789abcdef' },
     'clock.voice': { phraseId: 'p', pcmBase64: pcm, sampleRate: 16000 },
+    'clock.undo': { undoToken: 'a'.repeat(32) },
     'clock.pin': { code: 'E1', pin: '1234' },
     'admin.login': { pin: '123456' },
     'admin.logout': { token },

@@ -70,4 +70,23 @@ describe('kiosk screen after a face attempt', () => {
     expect(buttons('Use voice')).toEqual([within(bar).getByRole('button', { name: 'Use voice' })]);
     expect(buttons('Use PIN')).toEqual([within(bar).getByRole('button', { name: 'Use PIN' })]);
   });
+
+  it('"Not you?" cancels a wrong punch through clock.undo, then offers PIN and voice once, on the card', async () => {
+    const at = new Date().toISOString();
+    const event = { employee: { id: 1, code: 'E1', name: '김민준' }, direction: 'in' as const, modality: 'face' as const, score: 0.8, at };
+    stubCamera();
+    const invoke = stubBridge({
+      'face.detect': steadyFace,
+      'clock.face': () => ok<'clock.face'>({ outcome: 'recorded', event, undo: { token: 'b'.repeat(32), expiresInMs: 60_000 } }),
+      'clock.undo': () => ok<'clock.undo'>({ voided: event }),
+    });
+    render(KioskScreen);
+    const card = await screen.findByTestId('result-card', {}, { timeout: 5000 });
+    await fireEvent.click(within(card).getByRole('button', { name: 'Not 김민준? Cancel this punch' }));
+    expect(callsTo(invoke, 'clock.undo')).toEqual([{ undoToken: 'b'.repeat(32) }]);
+    const cancelled = await screen.findByText('Punch cancelled');
+    expect(cancelled).toBeTruthy();
+    expect(buttons('Use PIN')).toHaveLength(1);
+    expect(buttons('Use voice')).toHaveLength(1);
+  });
 });

@@ -85,4 +85,34 @@ describe('kiosk result card', () => {
     render(ResultCard, { outcome: { kind: 'clock', modality: 'voice', result: { outcome: 'not_recognised', reason: 'ambiguous' } } });
     expect(screen.getByRole('heading').textContent).toBe('인식되지 않았습니다');
   });
+
+  it('offers "Not you?" while a face punch can be cancelled, and after it says nothing was recorded, in either language', async () => {
+    const withUndo: Outcome = {
+      kind: 'clock',
+      modality: 'face',
+      result: {
+        outcome: 'recorded',
+        event: { employee: { id: 7, code: 'E1001', name: '김민준' }, direction: 'in', modality: 'face', score: 0.7, at: todayAt(9, 0) },
+        undo: { token: 'a'.repeat(32), expiresInMs: 60_000 },
+      },
+    };
+    const onundo = vi.fn();
+    const { unmount } = render(ResultCard, { outcome: withUndo, onundo });
+    await fireEvent.click(screen.getByRole('button', { name: 'Not 김민준? Cancel this punch' }));
+    expect(onundo).toHaveBeenCalledOnce();
+    unmount();
+
+    render(ResultCard, { outcome: recorded('in', todayAt(9, 0), 0.7), onundo });
+    expect(screen.queryByRole('button', { name: /Cancel this punch/ })).toBeNull();
+  });
+
+  it('shows a cancelled punch with the ways left to clock in', async () => {
+    locale.set('ko');
+    const onpin = vi.fn();
+    render(ResultCard, { outcome: { kind: 'voided', name: '김민준', modality: 'face' }, onpin, onvoice: vi.fn(), onretry: vi.fn() });
+    expect(screen.getByRole('heading').textContent).toBe('기록이 취소되었습니다');
+    expect(screen.getByText(/김민준님으로 기록된 것은 없습니다/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'PIN으로 기록' }));
+    expect(onpin).toHaveBeenCalledOnce();
+  });
 });

@@ -23,7 +23,7 @@ import { handlerNames, malformedPayload, type Flavour, type FuzzTargets, type Ma
 import { Prng } from './prng.js';
 
 const SEED = Number(process.env.KIOSK_FUZZ_SEED ?? 20_250_310);
-/** 25 handlers × 460 = 11,500 payloads per transport. */
+/** 26 handlers × 460 = 11,960 payloads per transport. */
 const PER_HANDLER = 460;
 const MIN_PER_TRANSPORT = 10_000;
 

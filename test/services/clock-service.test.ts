@@ -3,6 +3,7 @@
  * checked both in what the service answers and in what the database holds afterwards.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UNDO_WINDOW_MS } from '../../src-main/core/attendance/clock-service.js';
 import { DEFAULT_LIMITER_POLICY } from '../../src-main/core/auth/attempt-limiter.js';
 import { createSimilarity } from '../../src-main/core/match/energy.js';
 import { ModalityGallery } from '../../src-main/core/match/modality-gallery.js';
@@ -55,6 +56,7 @@ describe('ClockService.clockFace', () => {
     expect(first).toEqual({
       outcome: 'recorded',
       event: { employee: { id: ann, code: 'E001', name: 'Ann' }, direction: 'in', modality: 'face', score: expect.closeTo(faceScore(ANN_PROBE, ANN), 5), at: START },
+      undo: { token: expect.stringMatching(/^[0-9a-f]{32}$/), expiresInMs: UNDO_WINDOW_MS },
     });
     s.clock.advance(s.store.settings.get('debounceMinutes') * MINUTE);
     const second = await clockFace(ANN_PROBE);
@@ -76,7 +78,8 @@ describe('ClockService.clockFace', () => {
     s.clock.advance(5 * MINUTE - 1);
 
     // Ann's exact face now would score 1: the answer carries the earlier event's 0.7, not a new one.
-    expect(await clockFace(ANN)).toEqual({ ...first, outcome: 'debounced' });
+    // The earlier event is answered, without a new undo token: nothing new was written.
+    expect(await clockFace(ANN)).toEqual({ outcome: 'debounced', event: first.outcome === 'recorded' ? first.event : null });
     expect(attendance(s)).toHaveLength(1);
   });
 
@@ -226,6 +229,7 @@ describe('ClockService.clockVoice', () => {
     expect(result).toEqual({
       outcome: 'recorded',
       event: { employee: { id: ann, code: 'E001', name: 'Ann' }, direction: 'in', modality: 'voice', score: expect.closeTo(cosine(probe, [1, 0, 0]), 5), at: START },
+      undo: { token: expect.stringMatching(/^[0-9a-f]{32}$/), expiresInMs: UNDO_WINDOW_MS },
     });
     expect(attendance(s)).toEqual([expect.objectContaining({ employeeId: ann, modality: 'voice', modelId: VOICE_MODEL.id, score: expect.closeTo(cosine(probe, [1, 0, 0]), 5) })]);
     expect(s.voice.calls.at(-1)).toBe(SAMPLE_RATE);
@@ -378,5 +382,34 @@ describe('the face threshold in force, from the false-accept target and the gall
     s.store.settings.set('faceFalseAcceptTarget', null);
     s.store.settings.set('faceThreshold', 0.65);
     expect(await clockFace(annAtSixTenths)).toEqual({ outcome: 'not_recognised', reason: 'below_threshold' });
+  });
+});
+
+describe('"Not you?": undoing a face or voice punch', () => {
+  it('voids the punch (kept, marked, audited), so the real person can clock in at once; the token works once', async () => {
+    const ann = await enrolFace(s, 'E001', 'Ann', ANN);
+    const bob = await hire(s, 'E002', 'Bob', '4321');
+    const wrong = await clockFace(ANN_PROBE);
+    if (wrong.outcome !== 'recorded' || wrong.undo === undefined) throw new Error('expected an undoable punch');
+
+    expect(s.clocking.undo(wrong.undo.token)).toEqual({ voided: wrong.event });
+    expect(s.store.attendance.allForEmployee(ann)).toEqual([expect.objectContaining({ voidedAt: START })]);
+    expect(attendance(s)).toEqual([]);
+    expect(s.store.audit.list({ limit: 1 })[0]).toMatchObject({ actor: 'kiosk:not-me', action: 'attendance.void', subject: `employee:${ann}` });
+    expect(() => s.clocking.undo(wrong.undo!.token)).toThrow(expect.objectContaining({ code: 'UNDO_EXPIRED' }));
+    // Neither debounced nor toggled by the void punch: Ann's next punch is an 'in' again.
+    expect(await clockFace(ANN_PROBE)).toMatchObject({ outcome: 'recorded', event: { direction: 'in' } });
+    // PIN punches prove who they are and carry no token.
+    expect(await s.clocking.clockPin('E002', '4321')).toEqual({ outcome: 'recorded', event: expect.objectContaining({ employee: expect.objectContaining({ id: bob }) }) });
+  });
+
+  it('refuses an unknown token and one older than the undo window', async () => {
+    await enrolFace(s, 'E001', 'Ann', ANN);
+    const punched = await clockFace(ANN_PROBE);
+    if (punched.outcome !== 'recorded' || punched.undo === undefined) throw new Error('expected an undoable punch');
+    expect(() => s.clocking.undo('0'.repeat(32))).toThrow(expect.objectContaining({ code: 'UNDO_EXPIRED' }));
+    s.clock.advance(UNDO_WINDOW_MS);
+    expect(() => s.clocking.undo(punched.undo!.token)).toThrow(expect.objectContaining({ code: 'UNDO_EXPIRED' }));
+    expect(attendance(s)).toHaveLength(1);
   });
 });

@@ -38,6 +38,7 @@ describe('AttendanceRepository', () => {
       score: 0.62,
       modelId: 'dlib-resnet-128',
       evidence: { secondScore: 0.31, threshold: 0.45, gallerySize: 2 },
+      voidedAt: null,
       kioskId: 'front-desk',
       occurredAt: '2024-05-06T08:59:30.250Z',
       createdAt: '2024-05-06T12:00:00.000Z',

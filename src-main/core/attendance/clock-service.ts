@@ -9,6 +9,7 @@
  */
 import type { ChallengeInstruction, Locale } from '../../../src-shared/vocabulary.js';
 import type { ClockResult, Outputs, PunchEvent } from '../../../src-shared/contract.js';
+import { randomBytes } from 'node:crypto';
 import { KioskError, isKioskError, type KioskErrorCode } from '../errors.js';
 import type { FaceAnalysis } from '../face/engine.js';
 import type { Landmarks68 } from '../face/types.js';
@@ -30,14 +31,24 @@ type Recognition =
   | { readonly accepted: true; readonly employeeId: number; readonly score: number; readonly evidence: DecisionEvidence }
   | { readonly accepted: false; readonly reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' };
 
+/** What a punch wrote, with the event's id for the undo token. */
+type Punched = { readonly outcome: 'recorded'; readonly event: PunchEvent; readonly eventId: number } | { readonly outcome: 'debounced'; readonly event: PunchEvent };
+
 /** Frame failures that mean "this frame shows no usable face", as opposed to a broken request. */
 const FRAME_QUALITY_CODES: ReadonlySet<KioskErrorCode> = new Set([
   'NO_FACE', 'MULTIPLE_FACES', 'FACE_TOO_SMALL', 'TOO_DARK', 'OVEREXPOSED', 'BLURRED', 'STRONG_POSE',
   'CORRUPT_IMAGE', 'UNSUPPORTED_FORMAT', 'EMPTY_INPUT', 'BAD_FRAME',
 ]);
 
+/** How long after a face or voice punch the person can still say "Not you?" on the kiosk. */
+export const UNDO_WINDOW_MS = 60_000;
+/** The audit actor of a void: whoever stood at the kiosk, unauthenticated but holding the punch's token. */
+export const UNDO_ACTOR = 'kiosk:not-me';
+
 export class ClockService {
   private readonly pinLimiter: AttemptLimiter;
+  /** Undo tokens of recent biometric punches: single use, in memory only (a restart ends them). */
+  private readonly undoable = new Map<string, { readonly eventId: number; readonly expiresAt: number }>();
   private readonly challenges: ChallengeIssuer;
   private decoy: Promise<string> | undefined;
 
@@ -81,7 +92,7 @@ export class ClockService {
     const { threshold } = faceThresholdInForce(this.context, face);
     const recognition = this.recognise(face.gallery, probe, { threshold, margin: this.context.store.settings.get('faceMargin') });
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
-    return this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: face.model.id, evidence: recognition.evidence });
+    return this.offerUndo(this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: face.model.id, evidence: recognition.evidence }));
   }
 
   /** A random action for challenge-mode clock-in; its frames must reach clockFace within its time limit. */
@@ -102,7 +113,7 @@ export class ClockService {
     const { settings } = this.context.store;
     const recognition = this.recognise(voice.gallery, sample.embedding, { threshold: settings.get('voiceThreshold'), margin: settings.get('voiceMargin') });
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
-    return this.punch(recognition.employeeId, { modality: 'voice', score: recognition.score, modelId: voice.model.id, evidence: recognition.evidence });
+    return this.offerUndo(this.punch(recognition.employeeId, { modality: 'voice', score: recognition.score, modelId: voice.model.id, evidence: recognition.evidence }));
   }
 
   /**
@@ -123,7 +134,41 @@ export class ClockService {
       throw new KioskError('PIN_REJECTED', 'Employee code or PIN is wrong.');
     }
     this.pinLimiter.succeed(key);
-    return this.punch(employee.id, { modality: 'pin' });
+    // A PIN proves who it is: nothing to undo.
+    const punched = this.punch(employee.id, { modality: 'pin' });
+    return punched.outcome === 'recorded' ? { outcome: 'recorded', event: punched.event } : punched;
+  }
+
+  /**
+   * "Not you?": the person in front of the kiosk says the punch just recorded by face or voice is
+   * not theirs. The event is marked void (it stays in the history and the export), the audit log
+   * says so, and the employee it was credited to is as if it never happened, so the real person
+   * can clock in at once by PIN or voice. UNDO_EXPIRED once the token is used or too old.
+   */
+  undo(undoToken: string): { voided: PunchEvent } {
+    const now = this.context.now().getTime();
+    for (const [token, entry] of this.undoable) if (entry.expiresAt <= now) this.undoable.delete(token);
+    const entry = this.undoable.get(undoToken);
+    this.undoable.delete(undoToken);
+    if (entry === undefined) throw new KioskError('UNDO_EXPIRED', 'This punch can no longer be cancelled at the kiosk; an administrator can correct it.');
+    const { store } = this.context;
+    return store.db.transaction(() => {
+      const event = store.attendance.voidEvent(entry.eventId, new Date(now));
+      store.audit.append({
+        actor: UNDO_ACTOR,
+        action: 'attendance.void',
+        subject: `employee:${event.employeeId}`,
+        details: { eventId: event.id, modality: event.modality, score: event.score, reason: 'not_me' },
+      });
+      return { voided: toPunch(store.employees.get(event.employeeId), event) };
+    });
+  }
+
+  private offerUndo(result: Punched): ClockResult {
+    if (result.outcome !== 'recorded') return result;
+    const token = randomBytes(16).toString('hex');
+    this.undoable.set(token, { eventId: result.eventId, expiresAt: this.context.now().getTime() + UNDO_WINDOW_MS });
+    return { outcome: 'recorded', event: result.event, undo: { token, expiresInMs: UNDO_WINDOW_MS } };
   }
 
   private consumeChallenge(challengeId: string | undefined): ChallengeInstruction {
@@ -174,9 +219,9 @@ export class ClockService {
   private punch(
     employeeId: number,
     how: { modality: 'face' | 'voice'; score: number; modelId: string; evidence: DecisionEvidence } | { modality: 'pin' },
-  ): ClockResult {
+  ): Punched {
     const { store, kioskId } = this.context;
-    return store.db.transaction((): ClockResult => {
+    return store.db.transaction((): Punched => {
       const now = this.context.now();
       const employee = store.employees.get(employeeId);
       // Read again inside the write: a deactivation that landed while the PIN hash was checked wins.
@@ -195,7 +240,7 @@ export class ClockService {
       const shiftOpen = last?.direction === 'in' && closesShift(last.occurredAt, now.toISOString(), store.settings.get('maxShiftHours'));
       const direction = shiftOpen ? 'out' : 'in';
       const event = store.attendance.append({ employeeId, direction, kioskId, occurredAt: now, ...how });
-      return { outcome: 'recorded', event: toPunch(employee, event) };
+      return { outcome: 'recorded', event: toPunch(employee, event), eventId: event.id };
     });
   }
 

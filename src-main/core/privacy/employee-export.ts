@@ -40,6 +40,7 @@ export function exportEmployeeData(
         score: e.score,
         modelId: e.modelId,
         decision: e.evidence,
+        voidedAt: e.voidedAt,
         kioskId: e.kioskId,
         occurredAt: e.occurredAt,
         recordedAt: e.createdAt,

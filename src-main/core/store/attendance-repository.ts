@@ -36,6 +36,8 @@ export interface AttendanceEvent {
   readonly modelId: string | null;
   /** null for PIN punches and for punches recorded before the evidence was kept. */
   readonly evidence: DecisionEvidence | null;
+  /** When the person said the punch was not theirs; void punches count nowhere. */
+  readonly voidedAt: string | null;
   readonly kioskId: string;
   /** ISO-8601 UTC: when the person stood at the kiosk. */
   readonly occurredAt: string;
@@ -59,12 +61,15 @@ interface EventRow {
   second_score: number | null;
   threshold: number | null;
   gallery_size: number | null;
+  voided_at: string | null;
   kiosk_id: string;
   occurred_at: string;
   created_at: string;
 }
 
-const COLUMNS = 'id, employee_id, direction, modality, score, model_id, second_score, threshold, gallery_size, kiosk_id, occurred_at, created_at';
+const COLUMNS =
+  'e.id, e.employee_id, e.direction, e.modality, e.score, e.model_id, e.second_score, e.threshold, e.gallery_size, v.voided_at, e.kiosk_id, e.occurred_at, e.created_at';
+const FROM = 'attendance_events e LEFT JOIN attendance_voids v ON v.event_id = e.id';
 
 export class AttendanceRepository {
   private readonly insert: Statement;
@@ -101,7 +106,7 @@ export class AttendanceRepository {
         occurredAt,
         createdAt,
       ).lastInsertRowid;
-      return { id: Number(id), employeeId, direction, modality, score, modelId, evidence, kioskId, occurredAt, createdAt };
+      return { id: Number(id), employeeId, direction, modality, score, modelId, evidence, voidedAt: null, kioskId, occurredAt, createdAt };
     } catch (error) {
       if (isForeignKeyViolation(error)) {
         throw new KioskError('NOT_FOUND', `no employee with id ${employeeId}`, { id: employeeId });
@@ -110,37 +115,48 @@ export class AttendanceRepository {
     }
   }
 
-  /** Events in [from, to), oldest first; one employee or, without employeeId, everybody. */
+  /** Events in [from, to) that are not void, oldest first; one employee or, without employeeId, everybody. */
   list(range: TimeRange, employeeId?: number): AttendanceEvent[] {
     const [from, to] = requireRange(range);
     const rows =
       employeeId === undefined
         ? this.db.connection
-            .prepare(`SELECT ${COLUMNS} FROM attendance_events WHERE occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id`)
+            .prepare(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.event_id IS NULL AND e.occurred_at >= ? AND e.occurred_at < ? ORDER BY e.occurred_at, e.id`)
             .all(from, to)
         : this.db.connection
             .prepare(
-              `SELECT ${COLUMNS} FROM attendance_events
-               WHERE employee_id = ? AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id`,
+              `SELECT ${COLUMNS} FROM ${FROM}
+               WHERE v.event_id IS NULL AND e.employee_id = ? AND e.occurred_at >= ? AND e.occurred_at < ? ORDER BY e.occurred_at, e.id`,
             )
             .all(requireId('employeeId', employeeId), from, to);
     return (rows as EventRow[]).map(toEvent);
   }
 
-  /** The employee's latest event by occurred time (ties: latest written), for the in/out toggle. */
+  /** The employee's latest event that is not void, by occurred time (ties: latest written), for the in/out toggle. */
   lastForEmployee(employeeId: number): AttendanceEvent | undefined {
     const row = this.db.connection
-      .prepare(`SELECT ${COLUMNS} FROM attendance_events WHERE employee_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1`)
+      .prepare(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.event_id IS NULL AND e.employee_id = ? ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1`)
       .get(requireId('employeeId', employeeId)) as EventRow | undefined;
     return row === undefined ? undefined : toEvent(row);
   }
 
-  /** Every event of the employee, oldest first (per-employee data export). */
+  /** Every event of the employee, void ones included, oldest first (per-employee data export). */
   allForEmployee(employeeId: number): AttendanceEvent[] {
     const rows = this.db.connection
-      .prepare(`SELECT ${COLUMNS} FROM attendance_events WHERE employee_id = ? ORDER BY occurred_at, id`)
+      .prepare(`SELECT ${COLUMNS} FROM ${FROM} WHERE e.employee_id = ? ORDER BY e.occurred_at, e.id`)
       .all(requireId('employeeId', employeeId)) as EventRow[];
     return rows.map(toEvent);
+  }
+
+  /** Marks a punch void ("Not you?"). NOT_FOUND for an unknown event, CONFLICT when it is void already. */
+  voidEvent(eventId: number, at: Date): AttendanceEvent {
+    const id = requireId('eventId', eventId);
+    const voidedAt = toIsoTime('at', at);
+    const existing = this.db.connection.prepare(`SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = ?`).get(id) as EventRow | undefined;
+    if (existing === undefined) throw new KioskError('NOT_FOUND', `no attendance event with id ${id}`, { id });
+    if (existing.voided_at !== null) throw new KioskError('CONFLICT', `attendance event ${id} is void already`, { id });
+    this.db.connection.prepare("INSERT INTO attendance_voids (event_id, reason, voided_at) VALUES (?, 'not_me', ?)").run(id, voidedAt);
+    return toEvent({ ...existing, voided_at: voidedAt });
   }
 }
 
@@ -163,6 +179,7 @@ function toEvent(row: EventRow): AttendanceEvent {
       row.threshold === null || row.gallery_size === null
         ? null
         : { secondScore: row.second_score, threshold: row.threshold, gallerySize: row.gallery_size },
+    voidedAt: row.voided_at,
     kioskId: row.kiosk_id,
     occurredAt: row.occurred_at,
     createdAt: row.created_at,
