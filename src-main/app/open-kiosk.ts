@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { AdminAuth } from '../core/auth/admin-auth.js';
 import { ClockService } from '../core/attendance/clock-service.js';
-import type { Biometric, CalibratedBiometric, FaceAnalyzer, ServiceContext, VoiceAnalyzer } from '../core/context/service-context.js';
+import type { CalibratedBiometric, FaceAnalyzer, ServiceContext, VoiceAnalyzer } from '../core/context/service-context.js';
 import { EnrollmentService } from '../core/attendance/enrollment-service.js';
 import { requireTimeZone, systemTimeZone } from '../core/attendance/local-day.js';
 import { ModalityGallery } from '../core/match/modality-gallery.js';
@@ -20,7 +20,8 @@ import { KIOSK_SETTINGS, SECURITY_SETTINGS, type KioskSettings, type SecuritySet
 import { isKioskError } from '../core/errors.js';
 import { FACE_MODEL_IDS, FaceEngine } from '../core/face/engine.js';
 import { createSimilarity } from '../core/match/energy.js';
-import { readCalibration } from '../core/match/impostor-calibration.js';
+import { readCalibration, type ImpostorCalibration } from '../core/match/impostor-calibration.js';
+import type { ModelRef } from '../core/runtime/model-ref.js';
 import { ModelRegistry } from '../core/runtime/model-registry.js';
 import { OnnxHost, parseProviders, type ExecutionProvider } from '../core/runtime/onnx-host.js';
 import { SettingsService } from '../core/admin/settings-service.js';
@@ -136,8 +137,7 @@ async function loadFace(
   // dlib descriptors are compared by raw euclidean distance (its 0.6 rule), as score 1 − distance.
   const gallery = new ModalityGallery('face', engine.encoderModel, createSimilarity({ energy: 'euclidean' }), { kind: 'each' });
   gallery.load(store.templates);
-  const path = await registry.calibrationPathOf(FACE_MODEL_IDS.encoder);
-  const calibration = path === null ? null : await readCalibration(path, engine.encoderModel);
+  const calibration = await loadCalibration(registry, engine.encoderModel);
   if (calibration === null) log.warn(`face: ${FACE_MODEL_IDS.encoder} has no calibration table; the raw faceThreshold applies whatever the staff size`);
   return { engine, model: engine.encoderModel, gallery, calibration };
 }
@@ -148,7 +148,7 @@ async function loadVoice(
   registry: ModelRegistry,
   store: Store<KioskSettings>,
   log: Logger,
-): Promise<Biometric<VoiceAnalyzer> | null> {
+): Promise<CalibratedBiometric<VoiceAnalyzer> | null> {
   let engine: VoiceEngine;
   try {
     engine = await VoiceEngine.create({ host, modelsDir });
@@ -166,7 +166,13 @@ async function loadVoice(
     combine: (vectors) => engine.enrollmentTemplate(vectors),
   });
   gallery.load(store.templates);
-  return { engine, model, gallery };
+  return { engine, model, gallery, calibration: await loadCalibration(registry, model) };
+}
+
+/** The encoder's impostor table when the manifest names one (checked against the model's sha256). */
+async function loadCalibration(registry: ModelRegistry, model: ModelRef): Promise<ImpostorCalibration | null> {
+  const path = await registry.calibrationPathOf(model.id);
+  return path === null ? null : readCalibration(path, model);
 }
 
 async function providers(host: OnnxHost, registry: ModelRegistry, modelsDir: string, ids: readonly string[]): Promise<{ id: string; provider: string }[]> {

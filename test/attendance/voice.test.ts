@@ -91,6 +91,20 @@ describe.skipIf(!hasModels || !hasVoiceModels || !hasGrid)('voice enrollment and
     expect(result).toEqual({ outcome: 'not_recognised', reason: 'below_threshold' });
     expect(t.kiosk.context.store.attendance.allForEmployee(employeeId).length).toBe(before);
   });
+
+  it("reports the voice gallery's health with rates from the voice encoder's impostor table, a stricter threshold meaning fewer wrong accepts", async () => {
+    token = await adminToken(t.dispatch);
+    const rateAt = async (voiceThreshold: number) => {
+      await call(t.dispatch, 'admin.settings.set', { token, settings: { voiceThreshold } });
+      const { voice } = await call(t.dispatch, 'admin.recognition.health', { token });
+      expect(voice).toMatchObject({ enrolled: 1, templates: { total: 3 }, threshold: { value: voiceThreshold, from: 'setting' } });
+      return voice!.strangerAcceptance.perSearch!;
+    };
+    const loose = await rateAt(0.45);
+    const strict = await rateAt(0.7);
+    expect(loose).toBeGreaterThan(strict);
+    expect(strict).toBeGreaterThan(0);
+  });
 });
 
 describe.skipIf(!hasModels)('a kiosk without the voice encoder', () => {

@@ -10,7 +10,7 @@ import { ClockService } from '../../src-main/core/attendance/clock-service.js';
 import { EnrollmentService } from '../../src-main/core/attendance/enrollment-service.js';
 import { PhraseIssuer } from '../../src-main/core/attendance/phrases.js';
 import type { ScryptCost } from '../../src-main/core/auth/pin-hash.js';
-import type { Biometric, ServiceContext, VoiceAnalyzer } from '../../src-main/core/context/service-context.js';
+import type { CalibratedBiometric, ServiceContext, VoiceAnalyzer } from '../../src-main/core/context/service-context.js';
 import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/context/settings.js';
 import type { Landmarks68 } from '../../src-main/core/face/types.js';
 import { createSimilarity } from '../../src-main/core/match/energy.js';
@@ -68,7 +68,8 @@ export function openServices(options: { voice?: boolean; calibration?: ImpostorC
   const store = openStore(':memory:', { cipher: new Aes256GcmCipher(randomBytes(32)), settings: KIOSK_SETTINGS, now: clock.now });
   const face = new FakeFaceEngine();
   const voice = new FakeVoiceEngine();
-  const voiceBiometric: Biometric<VoiceAnalyzer> = {
+  const voiceBiometric: CalibratedBiometric<VoiceAnalyzer> = {
+    calibration: null,
     engine: voice,
     model: VOICE_MODEL,
     gallery: new ModalityGallery('voice', VOICE_MODEL, createSimilarity({ energy: 'cosine' }), {

@@ -9,7 +9,8 @@
  * threshold t a search against C templates accepts a stranger with probability
  * 1 − (1 − FMR(t))^C; a genuine search has the same chance of returning a colleague instead
  * (its C − k other templates), which is what makes a wrong-person punch. Without a table the
- * rates are unknown and reported as null.
+ * rates are unknown and reported as null. Voice has a table for these estimates, while its
+ * decisions still use the raw voiceThreshold.
  */
 import type { ModalityHealth, Outputs } from '../../../src-shared/contract.js';
 import type { BiometricModality } from '../../../src-shared/vocabulary.js';
@@ -55,7 +56,7 @@ export function recognitionHealth(context: ServiceContext, actor: string): Recog
             threshold: store.settings.get('voiceThreshold'),
             from: 'setting',
             target: null,
-            calibration: null,
+            calibration: context.voice.calibration,
             shotsExpected: ENROLL_VOICE_PHRASES,
             clockInsPerDay: punches.filter((e) => e.modality === 'voice').length / DAYS_OBSERVED,
             // As the voice gallery: one row per employee, the template of all their phrases.

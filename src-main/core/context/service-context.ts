@@ -29,9 +29,12 @@ export interface Biometric<E> {
   readonly gallery: ModalityGallery;
 }
 
-/** Face thresholds follow a false-accept target (threshold-in-force.ts) through the encoder's impostor-score table. */
+/**
+ * A modality with its encoder's impostor-score table: face thresholds follow a false-accept target
+ * through it (threshold-in-force.ts); for both modalities it gives the health report its rates.
+ */
 export interface CalibratedBiometric<E> extends Biometric<E> {
-  /** null when the model ships no table: the raw faceThreshold applies. */
+  /** null when the model ships no table: raw thresholds apply and risks are unknown. */
   readonly calibration: ImpostorCalibration | null;
 }
 
@@ -39,7 +42,7 @@ export interface ServiceContext {
   readonly store: Store<KioskSettings>;
   readonly face: CalibratedBiometric<FaceAnalyzer>;
   /** null when the voice models are not installed: voice handlers answer VOICE_UNAVAILABLE. */
-  readonly voice: Biometric<VoiceAnalyzer> | null;
+  readonly voice: CalibratedBiometric<VoiceAnalyzer> | null;
   /** Recorded on every attendance event. */
   readonly kioskId: string;
   /** IANA zone whose calendar days the in/out toggle and the timesheets use. */
