@@ -34,7 +34,7 @@ export function recognitionHealth(context: ServiceContext, actor: string): Recog
   const punches = store.attendance.list({ from: new Date(now.getTime() - DAYS_OBSERVED * DAY_MS), to: new Date(now.getTime() + 1) }).filter((e) => e.modality !== 'pin');
   const clockInsPerDay = punches.length / DAYS_OBSERVED;
   const face = context.face;
-  const faceThreshold = faceThresholdInForce(context, face);
+  const faceThreshold = faceThresholdInForce(context);
   const target = store.settings.get('faceFalseAcceptTarget');
   const report: RecognitionHealth = {
     computedAt: now.toISOString(),

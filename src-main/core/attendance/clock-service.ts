@@ -89,7 +89,7 @@ export class ClockService {
     if (instruction !== undefined) enforceChallenge(instruction, landmarks);
     const { face } = this.context;
     const probe = meanVector(good.map((a) => a.embedding));
-    const { threshold } = faceThresholdInForce(this.context, face);
+    const { threshold } = faceThresholdInForce(this.context);
     const recognition = this.recognise(face.gallery, probe, { threshold, margin: this.context.store.settings.get('faceMargin') });
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
     return this.offerUndo(this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: face.model.id, evidence: recognition.evidence }));

@@ -255,7 +255,7 @@ export class EnrollmentService {
   }
 
   private refuseDuplicate(employee: Employee, embedding: Float32Array): void {
-    const { threshold } = faceThresholdInForce(this.context, this.context.face);
+    const { threshold } = faceThresholdInForce(this.context);
     const other = this.context.face.gallery.search(embedding, 2).find((c) => c.employeeId !== employee.id && c.score >= threshold);
     if (other === undefined) return;
     const match = this.context.store.employees.get(other.employeeId);
