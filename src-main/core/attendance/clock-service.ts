@@ -147,7 +147,7 @@ export class ClockService {
    */
   undo(undoToken: string): { voided: PunchEvent } {
     const now = this.context.now().getTime();
-    for (const [token, entry] of this.undoable) if (entry.expiresAt <= now) this.undoable.delete(token);
+    this.forgetExpiredUndos(now);
     const entry = this.undoable.get(undoToken);
     this.undoable.delete(undoToken);
     if (entry === undefined) throw new KioskError('UNDO_EXPIRED', 'This punch can no longer be cancelled at the kiosk; an administrator can correct it.');
@@ -166,9 +166,16 @@ export class ClockService {
 
   private offerUndo(result: Punched): ClockResult {
     if (result.outcome !== 'recorded') return result;
+    const now = this.context.now().getTime();
+    // Swept here too, so a day of punches that nobody undoes leaves at most a minute's tokens.
+    this.forgetExpiredUndos(now);
     const token = randomBytes(16).toString('hex');
-    this.undoable.set(token, { eventId: result.eventId, expiresAt: this.context.now().getTime() + UNDO_WINDOW_MS });
+    this.undoable.set(token, { eventId: result.eventId, expiresAt: now + UNDO_WINDOW_MS });
     return { outcome: 'recorded', event: result.event, undo: { token, expiresInMs: UNDO_WINDOW_MS } };
+  }
+
+  private forgetExpiredUndos(now: number): void {
+    for (const [token, entry] of this.undoable) if (entry.expiresAt <= now) this.undoable.delete(token);
   }
 
   private consumeChallenge(challengeId: string | undefined): ChallengeInstruction {
