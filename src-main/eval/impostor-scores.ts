@@ -19,8 +19,9 @@ export function impostorScores(identities: readonly EmbeddedIdentity[], similari
       vectors.push(e);
     }
   });
-  let count = 0;
-  for (let i = 0; i < vectors.length; i++) for (let j = i + 1; j < vectors.length; j++) if (owner[i] !== owner[j]) count++;
+  // Every pair, less the pairs within one identity.
+  const pairs = (n: number): number => (n * (n - 1)) / 2;
+  const count = pairs(vectors.length) - identities.reduce((sum, identity) => sum + pairs(identity.embeddings.length), 0);
   const scores = new Float64Array(count);
   let k = 0;
   for (let i = 0; i < vectors.length; i++) {
