@@ -71,6 +71,20 @@ export function numberOption(options: ParsedOptions, name: string, fallback?: nu
   return typeof value === 'number' ? value : fallback;
 }
 
+/** An optional number that must be above zero (a duration, a length); UsageError otherwise. */
+export function positiveOption(options: ParsedOptions, name: string): number | undefined {
+  const value = numberOption(options, name);
+  if (value !== undefined && !(value > 0)) throw new UsageError(`--${name} must be positive, got ${value}`);
+  return value;
+}
+
+/** The required --modality: face or voice. */
+export function modalityOption(options: ParsedOptions): 'face' | 'voice' {
+  const modality = stringOption(options, 'modality', true);
+  if (modality !== 'face' && modality !== 'voice') throw new UsageError(`--modality must be face or voice, got ${JSON.stringify(modality)}`);
+  return modality;
+}
+
 export function formatOptions(specs: OptionSpecs): string {
   const rows = Object.entries(specs).map(([name, spec]) => [`--${name}${spec.value ? ` ${spec.value}` : ''}`, spec.description] as const);
   const width = Math.max(...rows.map(([left]) => left.length));

@@ -12,7 +12,7 @@ import { embedAll } from '../eval/embed-all.js';
 import { EmbeddingCache } from '../eval/embedding-cache.js';
 import { listGallery } from '../eval/gallery-protocol.js';
 import { impostorScores } from '../eval/impostor-scores.js';
-import { UsageError, numberOption, stringOption } from './args.js';
+import { modalityOption, numberOption, positiveOption, stringOption } from './args.js';
 import { DEFAULT_MODELS_DIR, progressPrinter, writeJson, type Command } from './command.js';
 import { MODALITY_EXTENSIONS, loadModality } from './engines.js';
 
@@ -31,12 +31,10 @@ export const evalCalibrateCommand: Command = {
   },
 
   async run(options, io) {
-    const modality = stringOption(options, 'modality', true);
-    if (modality !== 'face' && modality !== 'voice') throw new UsageError(`--modality must be face or voice, got ${JSON.stringify(modality)}`);
+    const modality = modalityOption(options);
     const outPath = stringOption(options, 'out', true);
     const galleryDir = resolve(stringOption(options, 'gallery', true));
-    const cropSeconds = numberOption(options, 'crop-seconds');
-    if (cropSeconds !== undefined && !(cropSeconds > 0)) throw new UsageError(`--crop-seconds must be positive, got ${cropSeconds}`);
+    const cropSeconds = positiveOption(options, 'crop-seconds');
     const cachePath = stringOption(options, 'cache');
     const modelsDir = resolve(stringOption(options, 'models-dir') ?? DEFAULT_MODELS_DIR);
 

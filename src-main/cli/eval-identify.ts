@@ -17,7 +17,7 @@ import {
   splitForIdentification,
   type SizeFigures,
 } from '../eval/identification-protocol.js';
-import { UsageError, numberOption, stringOption } from './args.js';
+import { UsageError, modalityOption, numberOption, positiveOption, stringOption } from './args.js';
 import { DEFAULT_MODELS_DIR, percent, progressPrinter, writeJson, type Command } from './command.js';
 import { MODALITY_EXTENSIONS, loadModality } from './engines.js';
 
@@ -71,8 +71,7 @@ export const evalIdentifyCommand: Command = {
   },
 
   async run(options, io) {
-    const modality = stringOption(options, 'modality', true);
-    if (modality !== 'face' && modality !== 'voice') throw new UsageError(`--modality must be face or voice, got ${JSON.stringify(modality)}`);
+    const modality = modalityOption(options);
     const jsonPath = stringOption(options, 'json', true);
     const galleryDir = resolve(stringOption(options, 'gallery', true));
     const enrollCount = numberOption(options, 'enroll-count', 1) as number;
@@ -82,8 +81,7 @@ export const evalIdentifyCommand: Command = {
     if (!(nonMatedFraction >= 0 && nonMatedFraction < 1)) throw new UsageError(`--non-mated-fraction must be in [0, 1), got ${nonMatedFraction}`);
     const seed = numberOption(options, 'seed', 1) as number;
     if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, got ${seed}`);
-    const cropSeconds = numberOption(options, 'crop-seconds');
-    if (cropSeconds !== undefined && !(cropSeconds > 0)) throw new UsageError(`--crop-seconds must be positive, got ${cropSeconds}`);
+    const cropSeconds = positiveOption(options, 'crop-seconds');
     const flip = options.flip === true;
     const detPath = stringOption(options, 'det');
     const cachePath = stringOption(options, 'cache');

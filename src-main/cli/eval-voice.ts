@@ -3,7 +3,7 @@
  * encoder's gain over a trivial spectrum match is always in the report.
  */
 import { resolve } from 'node:path';
-import { UsageError, numberOption, stringOption } from './args.js';
+import { UsageError, numberOption, positiveOption, stringOption } from './args.js';
 import { DEFAULT_MODELS_DIR, percent, progressPrinter, withoutRoc, writeJson, type Command } from './command.js';
 import { loadVoiceEmbedders } from './engines.js';
 import { evaluateGallery, listGallery, type GalleryEvaluation } from '../eval/gallery-protocol.js';
@@ -41,12 +41,8 @@ export const evalVoiceCommand: Command = {
     const galleryDir = stringOption(options, 'gallery', true);
     const enrollCount = numberOption(options, 'enroll-count', 1) as number;
     if (!Number.isInteger(enrollCount) || enrollCount < 1) throw new UsageError(`--enroll-count must be a positive integer, got ${enrollCount}`);
-    const cropSeconds = numberOption(options, 'crop-seconds');
-    if (cropSeconds !== undefined && !(cropSeconds > 0)) throw new UsageError(`--crop-seconds must be positive, got ${cropSeconds}`);
-    const minSpeechSeconds = numberOption(options, 'min-speech-seconds');
-    if (minSpeechSeconds !== undefined && !(minSpeechSeconds > 0)) {
-      throw new UsageError(`--min-speech-seconds must be positive, got ${minSpeechSeconds}`);
-    }
+    const cropSeconds = positiveOption(options, 'crop-seconds');
+    const minSpeechSeconds = positiveOption(options, 'min-speech-seconds');
     const rocPath = stringOption(options, 'roc');
     const concurrency = numberOption(options, 'concurrency', 2);
     const modelsDir = resolve(stringOption(options, 'models-dir') ?? DEFAULT_MODELS_DIR);
