@@ -89,6 +89,9 @@ describe('TemplateRepository', () => {
       [t2.id, lee.id, 128, { detectionScore: 0.8 }],
     ]);
     expect(listed[0]?.vector).toEqual(v1);
+    // One employee's rows of one model, decrypted, whether active or not (reactivation reads them).
+    expect(templates.listForEmployee(kim.id, 'face', FACE_MODEL).map((t) => [t.id, t.vector])).toEqual([[t1.id, v1]]);
+    expect(templates.listForEmployee(gone.id, 'face', FACE_MODEL)).toHaveLength(1);
     expect(listed[1]?.vector).toEqual(v2);
     const [voice] = [...templates.listActive('voice', { id: 'voice-enc', sha256: 'c'.repeat(64) })];
     expect(voice?.vector).toEqual(embedding(4, 192));

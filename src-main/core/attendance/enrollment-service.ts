@@ -208,10 +208,9 @@ export class EnrollmentService {
     return summarise(this.context, employee);
   }
 
-  /** One active employee's templates for the modality's current model. */
+  /** One employee's templates for the modality's current model (decrypting theirs only). */
   private storedTemplates(biometric: Biometric<unknown>, employeeId: number): StoredTemplate[] {
-    const { gallery, model } = biometric;
-    return [...this.context.store.templates.listActive(gallery.modality, model)].filter((t) => t.employeeId === employeeId);
+    return this.context.store.templates.listForEmployee(employeeId, biometric.gallery.modality, biometric.model);
   }
 
   /**

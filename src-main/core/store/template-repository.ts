@@ -121,6 +121,15 @@ export class TemplateRepository {
     return this.streamActive(requireOneOf('modality', modality, BIOMETRIC_MODALITIES), requireModel(model));
   }
 
+  /** One employee's decrypted templates of one modality and model version, oldest first (whether active or not). */
+  listForEmployee(employeeId: number, modality: BiometricModality, model: ModelRef): StoredTemplate[] {
+    const checked = requireModel(model);
+    const rows = this.db.connection
+      .prepare(`SELECT ${INFO_COLUMNS}, t.vector FROM biometric_templates t WHERE t.employee_id = ? AND t.modality = ? AND t.model_id = ? AND t.model_sha256 = ? ORDER BY t.id`)
+      .all(requireId('employeeId', employeeId), requireOneOf('modality', modality, BIOMETRIC_MODALITIES), checked.id, checked.sha256) as (TemplateRow & { vector: Buffer })[];
+    return rows.map((row) => ({ ...toInfo(row), vector: this.openVector(row) }));
+  }
+
   /** Metadata of every template of one employee, oldest first. */
   listInfoForEmployee(employeeId: number): TemplateInfo[] {
     const rows = this.db.connection
