@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import EmployeeList from '../../src-renderer/admin/EmployeeList.svelte';
 import ReportsPanel from '../../src-renderer/admin/ReportsPanel.svelte';
 import { adminCall } from '../../src-renderer/admin/session.js';
-import { callsTo, ok, removeBridge, stubBridge } from './bridge.js';
+import { callsTo, fail, ok, removeBridge, stubBridge } from './bridge.js';
+import { locale } from '../../src-renderer/lib/i18n.js';
 
 const TOKEN = 'token-0123456789abcdef';
 const minjun = { id: 5, code: 'E1001', name: '김민준', department: '개발팀', active: true, consentedAt: '2025-01-01', faceTemplates: 3, voiceTemplates: 3 };
@@ -53,6 +54,20 @@ describe('employee list', () => {
     await fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Reactivate' }));
     expect(callsTo(invoke, 'admin.employees.reactivate')).toEqual([{ employeeId: 5, token: TOKEN }]);
     await waitFor(() => expect(within(screen.getByText('김민준').closest('tr') as HTMLElement).getByRole('button', { name: 'Deactivate' })).toBeTruthy());
+  });
+
+  it('says in Korean why a reactivation was refused: the kept face matches someone enrolled since', async () => {
+    locale.set('ko');
+    stubBridge({
+      'admin.employees.list': () => ok<'admin.employees.list'>({ employees: [{ ...minjun, active: false }] }),
+      'admin.employees.reactivate': () => fail('DUPLICATE', 'This face already matches 김민서 (E2002); enrollment refused.', { employeeId: 9, name: '김민서', code: 'E2002' }),
+    });
+    render(EmployeeList, { api: adminCall(TOKEN, vi.fn()) });
+    const row = (await screen.findByText('김민준')).closest('tr') as HTMLElement;
+    await fireEvent.click(within(row).getByRole('button', { name: '재활성화' }));
+    await fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: '재활성화' }));
+    expect(await screen.findByText(/김민서\(E2002\)님과 일치하여 비활성 상태로 둡니다/)).toBeTruthy();
+    locale.set('en');
   });
 });
 
