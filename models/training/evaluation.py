@@ -12,7 +12,7 @@ import torch
 
 from audio_io import load_audio, speaker_folders, TARGET_RATE
 from augment import band_limit_8k
-from data import asterisk_files, librispeech_split, repo_path, trim_silence
+from data import asterisk_files, librispeech_split, librispeech_validation, repo_path, speechocean_files, trim_silence
 from metrics import eer, tar_at_far
 
 
@@ -33,9 +33,18 @@ class Embedder:
 
     def __init__(self, model, frontend, baseline=False):
         self.model, self.frontend, self.baseline = model, frontend, baseline
+        self.memo = None  # eval.py sets a dict while one set's clips are alive (raw and AS-norm scoring share it)
+
+    def __call__(self, pcm):
+        if self.memo is None:
+            return self.embed(pcm)
+        key = id(pcm)
+        if key not in self.memo:
+            self.memo[key] = (pcm, self.embed(pcm))  # holding pcm keeps its id from being reused
+        return self.memo[key][1]
 
     @torch.no_grad()
-    def __call__(self, pcm):
+    def embed(self, pcm):
         feats = self.frontend(torch.from_numpy(np.ascontiguousarray(pcm, dtype=np.float32))[None])
         if self.baseline:
             return normalise(feats[0].mean(dim=0).numpy().astype(np.float64))
@@ -43,23 +52,56 @@ class Embedder:
         return self.model(feats)[0].numpy().astype(np.float64)
 
 
-def score(enrol, probes, embed):
-    """enrol: {spk: [pcm]}, probes: [(spk, pcm)] → metrics dict."""
+KIOSK_THRESHOLD = 0.45  # src-main/core/context/settings.ts voiceThreshold (raw cosine), for the score-scale report
+
+
+def as_norm_stats(vectors, cohort, top):
+    """Mean and std of each vector's `top` highest cosine scores against the cohort (adaptive s-norm)."""
+    s = np.sort(vectors @ cohort.T, axis=1)[:, -top:]
+    return s.mean(axis=1), s.std(axis=1) + 1e-9
+
+
+def score(enrol, probes, embed, cohort=None, top=100):
+    """enrol: {spk: [pcm]}, probes: [(spk, pcm)] → metrics dict. With `cohort` (unit embeddings of training
+    speakers), scores are AS-norm'd: ½((s − μ_e)/σ_e + (s − μ_p)/σ_p) over each side's top-`top` cohort scores."""
     names = sorted(enrol)
     templates = np.stack([normalise(np.mean([embed(x) for x in enrol[s]], axis=0)) for s in names])
+    probe_vecs = np.stack([embed(pcm) for _, pcm in probes])
+    sims = probe_vecs @ templates.T
+    if cohort is not None:
+        mu_t, sd_t = as_norm_stats(templates, cohort, top)
+        mu_p, sd_p = as_norm_stats(probe_vecs, cohort, top)
+        sims = 0.5 * ((sims - mu_t[None]) / sd_t[None] + (sims - mu_p[:, None]) / sd_p[:, None])
     genuine, impostor, hits, counted = [], [], 0, 0
-    for spk, pcm in probes:
-        sims = templates @ embed(pcm)
+    for i, (spk, _) in enumerate(probes):
         for j, s in enumerate(names):
-            (genuine if s == spk else impostor).append(float(sims[j]))
+            (genuine if s == spk else impostor).append(float(sims[i, j]))
         if spk in names:
             counted += 1
-            hits += names[int(np.argmax(sims))] == spk
+            hits += names[int(np.argmax(sims[i]))] == spk
     if not genuine or not impostor:
         return None
+    g, im = np.asarray(genuine), np.asarray(impostor)
     return {'eer': eer(genuine, impostor), 'tarAtFar': {'0.01': tar_at_far(genuine, impostor, 0.01),
             '0.001': tar_at_far(genuine, impostor, 0.001)}, 'rank1': hits / max(1, counted),
-            'genuine': len(genuine), 'impostor': len(impostor), 'speakers': len(names)}
+            'genuine': len(genuine), 'impostor': len(impostor), 'speakers': len(names),
+            'scores': {'genuineMedian': float(np.median(g)), 'genuineP10': float(np.percentile(g, 10)),
+                       'impostorMedian': float(np.median(im)), 'impostorP99': float(np.percentile(im, 99)),
+                       'atKioskThreshold': {'threshold': KIOSK_THRESHOLD,
+                                            'frr': float(np.mean(g < KIOSK_THRESHOLD)),
+                                            'far': float(np.mean(im >= KIOSK_THRESHOLD))}}}
+
+
+def cohort_embeddings(speakers, embed, seconds=3.0, per_speaker=3):
+    """One unit vector per cohort speaker: the mean of up to `per_speaker` consecutive `seconds` windows
+    from the middle of the speaker's training stream."""
+    n = int(seconds * TARGET_RATE)
+    out = []
+    for _, x in speakers:
+        mid = max(0, len(x) // 2 - per_speaker * n // 2)
+        segs = [x[i:i + n] for i in range(mid, min(len(x), mid + per_speaker * n) - n + 1, n)] or [x]
+        out.append(normalise(np.mean([embed(s) for s in segs], axis=0)))
+    return np.stack(out)
 
 
 def file_gallery(speaker_files, k, crop, min_seconds=0.0, probe_transform=None):
@@ -115,6 +157,21 @@ def librispeech_heldout_eer(model, frontend, cfg):
     return score(enrol, probes, Embedder(model, frontend))['eer']
 
 
+def validation_eers(model, frontend, cfg):
+    """The v2 validation split (chooses recipe and checkpoint): 20 speechocean762 + 20 LibriSpeech speakers,
+    none trained on and none reported, K = 1, 3 s probes."""
+    if 'v2' not in _VAL_CACHE:
+        d = cfg['data']
+        _VAL_CACHE['v2'] = {
+            'val_eer_so762': file_gallery(speechocean_files(d, 'validation'), 1, 3.0),
+            'val_eer_libri': segment_gallery(librispeech_validation(d, cfg['seed']), 1, 3.0),
+        }
+    embed = Embedder(model, frontend)
+    out = {name: score(enrol, probes, embed)['eer'] for name, (enrol, probes) in _VAL_CACHE['v2'].items()}
+    out['val_eer_mean'] = float(np.mean(list(out.values())))
+    return out
+
+
 def evaluation_sets(cfg, k, crop):
     """name → (enrol, probes) for every reported evaluation set."""
     d = cfg['data']
@@ -126,4 +183,7 @@ def evaluation_sets(cfg, k, crop):
         'asterisk-heldout': file_gallery(asterisk_files(d, 'asterisk_heldout'), k, crop, min_seconds=crop),
         'fsdd': file_gallery(speaker_folders(repo_path(d['fsdd'])), k, crop),
     }
+    if 'v2' in d:
+        so = speechocean_files(d, 'heldout')
+        sets['speechocean762-heldout'] = file_gallery(so, k, crop)
     return sets

@@ -9,3 +9,6 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
   asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav asterisk-core-sounds-it-wav \
   asterisk-core-sounds-ru-wav asterisk-core-sounds-es-wav \
   asterisk-prompt-it-menardi-wav asterisk-prompt-fr-armelle asterisk-prompt-es-co
+# Real human voices used to train voice encoder v2 (config.json data.v2.debian_voices; GPL game/education data)
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+  tuxpaint-stamps-default fillets-ng-data-cs fillets-ng-data-nl ktuberling-data klettres-data gcin-voice

@@ -17,8 +17,8 @@ from scipy.signal import resample_poly
 import torch
 
 from augment import augment, speed
-from data import build_training_speakers, random_crop, repo_path
-from evaluation import librispeech_heldout_eer
+from data import cached_training_speakers, random_crop, repo_path
+from evaluation import librispeech_heldout_eer, validation_eers
 from frontend import LogMel
 from losses import AamSoftmax, contrastive_loss
 from model import SpeakerEncoder, count_parameters
@@ -83,6 +83,8 @@ def train_run(name, run, cfg, speakers, out_dir, fresh):
     rng = np.random.default_rng(seed)
 
     frontend = LogMel()
+    # a run may change the encoder's size; checkpoints store the merged config, which eval/export read
+    cfg = {**cfg, 'model': {**cfg['model'], **run.get('model', {})}}
     model = SpeakerEncoder(**cfg['model'])
     head = AamSoftmax(cfg['model']['embedding_dim'], len(speakers), run['scale']) if run['loss'] == 'aam' else None
     params = list(model.parameters()) + (list(head.parameters()) if head else [])
@@ -146,9 +148,16 @@ def train_run(name, run, cfg, speakers, out_dir, fresh):
         train_seconds += time.time() - t0
         record = {'step': step, 'loss': round(float(loss), 4), 'lr': opt.param_groups[0]['lr'],
                   'minutes': round(train_seconds / 60, 2), **extra}
-        if step % cfg['validate_every'] == 0 or step == run['steps']:
+        validating = step % run.get('validate_every', cfg['validate_every']) == 0 or step == run['steps']
+        if validating and run.get('data') == 'v2':
+            # v2 runs look at their validation split only (never at a report set while training)
+            record.update({k: round(v, 4) for k, v in validation_eers(model, frontend, cfg).items()})
+            save_atomic({'model': model.state_dict(), 'config': cfg, 'run': run, 'step': step,
+                         'train_seconds': train_seconds, 'validation': record},
+                        os.path.join(out_dir, f'val-step{step:05d}.pt'))
+        elif validating:
             record['val_eer_libri_heldout_3s'] = round(librispeech_heldout_eer(model, frontend, cfg), 4)
-        if step % cfg['log_every'] == 0 or 'val_eer_libri_heldout_3s' in record:
+        if step % cfg['log_every'] == 0 or validating:
             print(f'[{name}] {json.dumps(record)}', flush=True)
         log.write(json.dumps(record) + '\n')
         log.flush()
@@ -168,12 +177,17 @@ def main():
     with open(args.config, encoding='utf-8') as f:
         cfg = json.load(f)
     torch.set_num_threads(cfg['threads'])
-    t = time.time()
-    speakers = build_training_speakers(cfg['data'], cfg['seed'])
-    hours = sum(len(s) for _, s in speakers) / RATE / 3600
-    print(f'loaded {len(speakers)} training speakers, {hours:.2f} h of audio in {time.time() - t:.0f} s')
+    loaded = {}
     for name in args.run or list(cfg['runs']):
-        train_run(name, cfg['runs'][name], cfg, speakers, repo_path(os.path.join(cfg['out_dir'], name)), args.fresh)
+        run = cfg['runs'][name]
+        version = run.get('data', 'v1')  # v1: LibriSpeech + asterisk; v2: + speechocean762, Arabic commands, Debian voices
+        if version not in loaded:
+            t = time.time()
+            loaded[version] = cached_training_speakers(cfg['data'], cfg['seed'], version)
+            hours = sum(len(s) for _, s in loaded[version]) / RATE / 3600
+            print(f'loaded {len(loaded[version])} training speakers ({version}), {hours:.2f} h of audio '
+                  f'in {time.time() - t:.0f} s')
+        train_run(name, run, cfg, loaded[version], repo_path(os.path.join(cfg['out_dir'], name)), args.fresh)
 
 
 if __name__ == '__main__':
