@@ -19,6 +19,7 @@ import {
   type ClockModality,
   type LivenessMode,
   type PunchDirection,
+  type RecognitionMode,
 } from './vocabulary.js';
 
 /** Size limits enforced by validation, before any decoding happens. */
@@ -52,9 +53,13 @@ export const schemas = {
   'face.detect': z.object({ image }).strict(),
   /** A random action (turn left, turn right, blink) whose frames must reach clock.face within its time limit. */
   'clock.face.challenge': z.object({}).strict(),
-  /** Decide on the best of several consecutive camera frames; challengeId when the kiosk is in challenge liveness mode. */
-  'clock.face': z.object({ frames: z.array(image).min(1).max(LIMITS.framesPerBurst), challengeId: challengeId.optional() }).strict(),
-  'clock.voice': audio.extend({ phraseId: z.string().min(1).max(64) }).strict(),
+  /**
+   * Decide on the best of several consecutive camera frames; challengeId when the kiosk is in
+   * challenge liveness mode; employeeCode to verify that one employee (required in verify mode).
+   */
+  'clock.face': z.object({ frames: z.array(image).min(1).max(LIMITS.framesPerBurst), challengeId: challengeId.optional(), employeeCode: employeeCode.optional() }).strict(),
+  /** employeeCode: the claimed employee, required while voice is in verify mode (kiosk.status). */
+  'clock.voice': audio.extend({ phraseId: z.string().min(1).max(64), employeeCode: employeeCode.optional() }).strict(),
   'clock.pin': z.object({ code: employeeCode, pin }).strict(),
   /** "Not you?": voids the punch the token came with (audit-logged; the event stays, marked void). */
   'clock.undo': z.object({ undoToken: z.string().regex(/^[0-9a-f]{32}$/, '32 lowercase hex digits') }).strict(),
@@ -128,7 +133,8 @@ export type ClockResult =
   | { outcome: 'recorded'; event: PunchEvent; undo?: { token: string; expiresInMs: number } }
   /** Same employee punched again within the debounce window: nothing written. */
   | { outcome: 'debounced'; event: PunchEvent }
-  | { outcome: 'not_recognised'; reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' };
+  /** not_verified: the employee code and the face or voice did not go together (which of them is never said). */
+  | { outcome: 'not_recognised'; reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' | 'not_verified' };
 
 export interface FaceBox {
   x: number;
@@ -209,8 +215,21 @@ export interface ModalityHealth {
   modality: BiometricModality;
   enrolled: number;
   templates: { total: number; minPerPerson: number; maxPerPerson: number };
-  /** The threshold in force; `target` is the false-accept target it was derived from, if any. */
+  /** The search threshold in force; `target` is the false-accept target it was derived from, if any. */
   threshold: { value: number; from: 'target' | 'setting'; target: number | null; perComparisonFmr: number | null };
+  /**
+   * Search everyone or verify a code: the setting, the mode in force, and the one the staff's own
+   * captures suggest. ownCapturesRefused: the share of captures (each scored against the rest of
+   * the same person's) below the search and the verification thresholds — a same-session, so
+   * optimistic, estimate of genuine clock-ins refused; null with nobody enrolled twice.
+   */
+  mode: {
+    setting: RecognitionMode;
+    inForce: RecognitionMode;
+    recommended: RecognitionMode;
+    verifyThreshold: number;
+    ownCapturesRefused: { identify: number | null; verify: number | null; captures: number };
+  };
   /** Chance that a stranger's clock-in is accepted as somebody. */
   strangerAcceptance: { perSearch: number | null; per1000: number | null };
   /** Chance that an employee's clock-in is credited to a colleague, per clock-in and over a month at the rate seen. */
@@ -223,8 +242,19 @@ export interface ModalityHealth {
 }
 
 export interface Outputs {
-  /** livenessMode tells the screen whether to ask clock.face.challenge for an action first. */
-  'kiosk.status': { ready: boolean; kioskId: string; models: { id: string; provider: string }[]; enrolled: number; livenessMode: LivenessMode };
+  /**
+   * livenessMode tells the screen whether to ask clock.face.challenge for an action first;
+   * recognition, whether each modality asks for the employee code first ('verify'; voice is
+   * null when the voice models are missing).
+   */
+  'kiosk.status': {
+    ready: boolean;
+    kioskId: string;
+    models: { id: string; provider: string }[];
+    enrolled: number;
+    livenessMode: LivenessMode;
+    recognition: { face: RecognitionMode; voice: RecognitionMode | null };
+  };
   'kiosk.phrase': { phraseId: string; text: string };
   'face.detect': { width: number; height: number; faces: FaceBox[] };
   'clock.face.challenge': { challengeId: string; instruction: ChallengeInstruction; timeLimitMs: number };

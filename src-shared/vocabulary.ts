@@ -23,6 +23,13 @@ export type PunchDirection = (typeof PUNCH_DIRECTIONS)[number];
 export const LIVENESS_MODES = ['off', 'passive', 'challenge'] as const;
 export type LivenessMode = (typeof LIVENESS_MODES)[number];
 
+/**
+ * How a biometric clock-in finds the person: 'identify' searches everyone enrolled (1:N);
+ * 'verify' takes the employee's code first and compares with that one person only (1:1).
+ */
+export const RECOGNITION_MODES = ['identify', 'verify'] as const;
+export type RecognitionMode = (typeof RECOGNITION_MODES)[number];
+
 /** Challenge actions; turn_left and turn_right are the person's own left and right. */
 export const CHALLENGE_INSTRUCTIONS = ['turn_left', 'turn_right', 'blink'] as const;
 export type ChallengeInstruction = (typeof CHALLENGE_INSTRUCTIONS)[number];

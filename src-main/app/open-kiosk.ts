@@ -12,6 +12,7 @@ import type { CalibratedBiometric, FaceAnalyzer, ServiceContext, VoiceAnalyzer }
 import { EnrollmentService } from '../core/attendance/enrollment-service.js';
 import { requireTimeZone, systemTimeZone } from '../core/attendance/local-day.js';
 import { ModalityGallery } from '../core/match/modality-gallery.js';
+import { recognitionModeInForce } from '../core/context/threshold-in-force.js';
 import { PhraseIssuer } from '../core/attendance/phrases.js';
 import type { ScryptCost } from '../core/auth/pin-hash.js';
 import { ReportService } from '../core/attendance/report-service.js';
@@ -100,6 +101,7 @@ export async function openKiosk(options: OpenKioskOptions): Promise<Kiosk> {
         models: await providers(host, registry, options.modelsDir, loaded),
         enrolled: new Set([...face.gallery.employees(), ...(voice?.gallery.employees() ?? [])]).size,
         livenessMode: store.settings.get('livenessMode'),
+        recognition: { face: recognitionModeInForce(context, 'face').mode, voice: voice === null ? null : recognitionModeInForce(context, 'voice').mode },
       }),
       close: async () => {
         retention.stop();

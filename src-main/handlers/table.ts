@@ -39,8 +39,12 @@ export function createHandlers(kiosk: Kiosk): HandlerTable {
       'face.detect': ({ image }) => clock.detect(decodeBase64(image, 'image')),
       // Issued whatever the liveness mode: the mode in force when clock.face arrives decides the check.
       'clock.face.challenge': () => clock.issueFaceChallenge(),
-      'clock.face': ({ frames, challengeId }) => clock.clockFace(frames.map((frame, i) => decodeBase64(frame, `frames.${i}`)), challengeId),
-      'clock.voice': ({ phraseId, pcmBase64, sampleRate }) => clock.clockVoice(phraseId, decodeFloat32(pcmBase64, 'pcmBase64'), sampleRate),
+      'clock.face': ({ frames, challengeId, employeeCode }) =>
+        clock.clockFace(
+          frames.map((frame, i) => decodeBase64(frame, `frames.${i}`)),
+          { ...(challengeId === undefined ? {} : { challengeId }), ...(employeeCode === undefined ? {} : { employeeCode }) },
+        ),
+      'clock.voice': ({ phraseId, pcmBase64, sampleRate, employeeCode }) => clock.clockVoice(phraseId, decodeFloat32(pcmBase64, 'pcmBase64'), sampleRate, employeeCode),
       'clock.pin': ({ code, pin }) => clock.clockPin(code, pin),
       'clock.undo': ({ undoToken }) => clock.undo(undoToken),
 

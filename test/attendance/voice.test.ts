@@ -58,7 +58,8 @@ describe.skipIf(!hasModels || !hasVoiceModels || !hasGrid)('voice enrollment and
   });
 
   it('clocks in with a fresh phrase; the score is the cosine to the mean of the enrolled phrases', async () => {
-    await call(t.dispatch, 'admin.settings.set', { token, settings: { voiceThreshold: -1, voiceMargin: 0 } });
+    // Raw threshold (target off) at -1: any voice matches, so the score itself is what is checked.
+    await call(t.dispatch, 'admin.settings.set', { token, settings: { voiceThreshold: -1, voiceMargin: 0, voiceFalseAcceptTarget: null } });
     const engine = t.kiosk.context.voice!.engine;
     const enrolled = await Promise.all(enrollClips.map(async (clip) => unit((await engine.embedPcm(pcmOf(grid('s1', clip)).pcm, 16000)).embedding)));
     const mean = enrolled[0]!.map((_, i) => enrolled.reduce((s, e) => s + e[i]!, 0));
@@ -68,34 +69,41 @@ describe.skipIf(!hasModels || !hasVoiceModels || !hasGrid)('voice enrollment and
 
     const { phraseId, text } = await call(t.dispatch, 'kiosk.phrase', { locale: 'en' });
     expect(text.length).toBeGreaterThan(10);
-    const result = await call(t.dispatch, 'clock.voice', { phraseId, pcmBase64: probe.pcmBase64, sampleRate: probe.sampleRate });
+    const result = await call(t.dispatch, 'clock.voice', { phraseId, pcmBase64: probe.pcmBase64, sampleRate: probe.sampleRate, employeeCode: 'S1' });
     expect(result.outcome).toBe('recorded');
     if (result.outcome !== 'recorded') return;
     expect(result.event).toMatchObject({ employee: { id: employeeId, name: '화자 일' }, direction: 'in', modality: 'voice' });
     expect(result.event.score).toBeCloseTo(cosine, 4);
     expect(t.kiosk.context.store.attendance.allForEmployee(employeeId)[0]?.modelId).toBe('voice-encoder');
 
-    const reused = await failure(t.dispatch, 'clock.voice', { phraseId, pcmBase64: probe.pcmBase64, sampleRate: probe.sampleRate });
+    const reused = await failure(t.dispatch, 'clock.voice', { phraseId, pcmBase64: probe.pcmBase64, sampleRate: probe.sampleRate, employeeCode: 'S1' });
     expect(reused.code).toBe('PHRASE_EXPIRED');
-    const madeUp = await failure(t.dispatch, 'clock.voice', { phraseId: 'f'.repeat(32), pcmBase64: probe.pcmBase64, sampleRate: probe.sampleRate });
+    const madeUp = await failure(t.dispatch, 'clock.voice', { phraseId: 'f'.repeat(32), pcmBase64: probe.pcmBase64, sampleRate: probe.sampleRate, employeeCode: 'S1' });
     expect(madeUp.code).toBe('PHRASE_EXPIRED');
   });
 
-  it('answers not_recognised below the threshold and writes nothing', async () => {
+  it('with the default settings (verify, target 1e-2 per attempt) refuses another speaker with S1’s code, writing nothing, and accepts S1', async () => {
     token = await adminToken(t.dispatch);
-    await call(t.dispatch, 'admin.settings.set', { token, settings: { voiceThreshold: 1, voiceMargin: 0 } });
+    await call(t.dispatch, 'admin.settings.set', { token, settings: { voiceThreshold: 0.45, voiceMargin: 0.05, voiceFalseAcceptTarget: 0.01, debounceMinutes: 0 } });
     const before = t.kiosk.context.store.attendance.allForEmployee(employeeId).length;
     const other = pcmOf(grid('p03', 'brbk7n'));
-    const { phraseId } = await call(t.dispatch, 'kiosk.phrase', { locale: 'ko' });
-    const result = await call(t.dispatch, 'clock.voice', { phraseId, pcmBase64: other.pcmBase64, sampleRate: other.sampleRate });
-    expect(result).toEqual({ outcome: 'not_recognised', reason: 'below_threshold' });
+    const asOther = await call(t.dispatch, 'clock.voice', { phraseId: (await call(t.dispatch, 'kiosk.phrase', { locale: 'ko' })).phraseId, pcmBase64: other.pcmBase64, sampleRate: other.sampleRate, employeeCode: 'S1' });
+    expect(asOther).toEqual({ outcome: 'not_recognised', reason: 'not_verified' });
     expect(t.kiosk.context.store.attendance.allForEmployee(employeeId).length).toBe(before);
+
+    const own = pcmOf(grid('s1', 'srin5s'));
+    const asS1 = await call(t.dispatch, 'clock.voice', { phraseId: (await call(t.dispatch, 'kiosk.phrase', { locale: 'en' })).phraseId, pcmBase64: own.pcmBase64, sampleRate: own.sampleRate, employeeCode: 'S1' });
+    expect(asS1).toMatchObject({ outcome: 'recorded', event: { employee: { id: employeeId }, modality: 'voice' } });
+    const events = t.kiosk.context.store.attendance.allForEmployee(employeeId);
+    expect(events).toHaveLength(before + 1);
+    // One template (the mean of three phrases) at 1e-2: the table's score at FMR 1e-2.
+    expect(events.at(-1)?.evidence).toMatchObject({ mode: 'verify', secondScore: null, threshold: expect.closeTo(0.485, 2) });
   });
 
   it("reports the voice gallery's health with rates from the voice encoder's impostor table, a stricter threshold meaning fewer wrong accepts", async () => {
     token = await adminToken(t.dispatch);
     const rateAt = async (voiceThreshold: number) => {
-      await call(t.dispatch, 'admin.settings.set', { token, settings: { voiceThreshold } });
+      await call(t.dispatch, 'admin.settings.set', { token, settings: { voiceThreshold, voiceFalseAcceptTarget: null } });
       const { voice } = await call(t.dispatch, 'admin.recognition.health', { token });
       expect(voice).toMatchObject({ enrolled: 1, templates: { total: 3 }, threshold: { value: voiceThreshold, from: 'setting' } });
       return voice!.strangerAcceptance.perSearch!;

@@ -84,11 +84,11 @@ describe.skipIf(!ready)('passive liveness on real clips and attacks made from re
     const { challengeId, instruction } = t.kiosk.clock.issueFaceChallenge();
     // A frozen picture performs no action, whichever was drawn; the challenge is then used up.
     const still = await attacks.find((p) => p.kind === 'frozen-frames')!.frames();
-    await expect(t.kiosk.clock.clockFace(still, challengeId)).rejects.toMatchObject({
+    await expect(t.kiosk.clock.clockFace(still, { challengeId })).rejects.toMatchObject({
       code: 'LIVENESS_FAILED',
       details: { reason: 'not_performed', instruction },
     });
-    await expect(t.kiosk.clock.clockFace(still, challengeId)).rejects.toMatchObject({ code: 'CHALLENGE_EXPIRED' });
+    await expect(t.kiosk.clock.clockFace(still, { challengeId })).rejects.toMatchObject({ code: 'CHALLENGE_EXPIRED' });
     t.kiosk.context.store.settings.set('livenessMode', 'passive');
   }, 300_000);
 });

@@ -45,7 +45,7 @@ describe('api client', () => {
   it('prefers window.kiosk.invoke when the preload provides it', async () => {
     const fetch = vi.fn();
     vi.stubGlobal('fetch', fetch);
-    const invoke = stubBridge({ 'kiosk.status': () => ok<'kiosk.status'>({ ready: true, kioskId: 'k1', models: [], enrolled: 0, livenessMode: 'off' }) });
+    const invoke = stubBridge({ 'kiosk.status': () => ok<'kiosk.status'>({ ready: true, kioskId: 'k1', models: [], enrolled: 0, livenessMode: 'off', recognition: { face: 'identify', voice: 'verify' } }) });
     expect((await call('kiosk.status', {})).kioskId).toBe('k1');
     expect(invoke).toHaveBeenCalledWith('kiosk.status', {});
     expect(fetch).not.toHaveBeenCalled();

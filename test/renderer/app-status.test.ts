@@ -26,7 +26,7 @@ describe('footer enrolled count', () => {
     let erased = false;
     const employee = () => (erased ? { ...minjun, faceTemplates: 0, voiceTemplates: 0 } : minjun);
     const invoke = stubBridge({
-      'kiosk.status': () => ok<'kiosk.status'>({ ready: true, kioskId: 'front-desk', models: [], enrolled: erased ? 0 : 1, livenessMode: 'off' }),
+      'kiosk.status': () => ok<'kiosk.status'>({ ready: true, kioskId: 'front-desk', models: [], enrolled: erased ? 0 : 1, livenessMode: 'off', recognition: { face: 'identify', voice: 'verify' } }),
       'admin.login': () => ok<'admin.login'>({ token: TOKEN, expiresAt: new Date(Date.now() + 600_000).toISOString() }),
       'admin.employees.list': () => ok<'admin.employees.list'>({ employees: [employee()] }),
       'admin.employees.erase': () => {

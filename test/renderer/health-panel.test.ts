@@ -13,6 +13,7 @@ const face: ModalityHealth = {
   enrolled: 3,
   templates: { total: 7, minPerPerson: 1, maxPerPerson: 3 },
   threshold: { value: 0.583, from: 'target', target: 0.001, perComparisonFmr: 1.4e-4 },
+  mode: { setting: 'identify', inForce: 'identify', recommended: 'verify', verifyThreshold: 0.5, ownCapturesRefused: { identify: 0.4, verify: 0.1, captures: 7 } },
   strangerAcceptance: { perSearch: 0.001, per1000: 1 },
   wrongColleague: { perSearch: 0.0007, per1000: 0.7, perMonth: 0.42 },
   clockInsPerDay: 20,

@@ -25,7 +25,7 @@ function challengeAttempt(instruction: Outputs['clock.face.challenge']['instruct
     'clock.face.challenge': () => ok<'clock.face.challenge'>({ challengeId: CHALLENGE_ID, instruction, timeLimitMs: 2500 }),
     'clock.face': clockFace,
   });
-  render(KioskScreen, { props: { livenessMode: 'challenge' } });
+  render(KioskScreen, { props: { livenessMode: 'challenge', recognition: { face: 'identify', voice: 'verify' } } });
   return invoke;
 }
 
@@ -84,7 +84,7 @@ describe('kiosk screen and face liveness', () => {
   it('does not film when no challenge could be issued', async () => {
     stubCamera();
     const invoke = stubBridge({ 'face.detect': steadyFace, 'clock.face.challenge': () => fail('INTERNAL', 'broken') });
-    render(KioskScreen, { props: { livenessMode: 'challenge' } });
+    render(KioskScreen, { props: { livenessMode: 'challenge', recognition: { face: 'identify', voice: 'verify' } } });
     const card = await screen.findByTestId('result-card', {}, { timeout: 5000 });
     expect(within(card).getByText('Something went wrong inside the kiosk — please try again.')).toBeTruthy();
     expect(callsTo(invoke, 'clock.face')).toEqual([]);
@@ -93,7 +93,7 @@ describe('kiosk screen and face liveness', () => {
   it('in passive mode asks for no action, tells people they need not freeze, and sends a plain burst', async () => {
     stubCamera();
     const invoke = stubBridge({ 'face.detect': steadyFace, 'clock.face': notRecognised });
-    render(KioskScreen, { props: { livenessMode: 'passive' } });
+    render(KioskScreen, { props: { livenessMode: 'passive', recognition: { face: 'identify', voice: 'verify' } } });
     // On the idle card, and on the camera while a face settles.
     expect(screen.getAllByText('Look at the camera naturally — no need to freeze.').length).toBeGreaterThan(0);
     locale.set('ko');
@@ -105,7 +105,7 @@ describe('kiosk screen and face liveness', () => {
 
   it('takes the mode from kiosk.status', async () => {
     stubCamera();
-    stubBridge({ 'kiosk.status': () => ok<'kiosk.status'>({ ready: true, kioskId: 'k1', models: [], enrolled: 1, livenessMode: 'challenge' }) });
+    stubBridge({ 'kiosk.status': () => ok<'kiosk.status'>({ ready: true, kioskId: 'k1', models: [], enrolled: 1, livenessMode: 'challenge', recognition: { face: 'identify', voice: 'verify' } }) });
     render(App);
     expect(await screen.findByText('You will be asked for a small movement — follow the instruction on screen.')).toBeTruthy();
   });

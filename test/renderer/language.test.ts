@@ -14,7 +14,7 @@ describe('language switch', () => {
   it('turns the visible texts Korean and remembers the choice', async () => {
     locale.set('en');
     stubBridge({
-      'kiosk.status': () => ok<'kiosk.status'>({ ready: true, kioskId: 'front-desk', models: [], enrolled: 4, livenessMode: 'off' }),
+      'kiosk.status': () => ok<'kiosk.status'>({ ready: true, kioskId: 'front-desk', models: [], enrolled: 4, livenessMode: 'off', recognition: { face: 'identify', voice: 'verify' } }),
     });
     render(App);
     expect(await screen.findByText('Kiosk front-desk · 4 enrolled')).toBeTruthy();

@@ -103,7 +103,7 @@ describe.skipIf(!hasModels)('fuzz: malformed payloads to every handler over both
   });
 
   /** With the voice models installed, junk audio must reach the audio checks too. */
-  const serviceCodes = (): string[] => [...SERVICE_CODES, ...(t.kiosk.context.voice === null ? ['VOICE_UNAVAILABLE'] : ['BAD_AUDIO', 'PHRASE_EXPIRED'])];
+  const serviceCodes = (): string[] => [...SERVICE_CODES, ...(t.kiosk.context.voice === null ? ['VOICE_UNAVAILABLE'] : ['BAD_AUDIO', 'PHRASE_EXPIRED', 'CODE_REQUIRED'])];
 
   const stillAnswers = async (): Promise<void> => {
     expect(await call(t.dispatch, 'kiosk.status', {})).toMatchObject({ ready: true });

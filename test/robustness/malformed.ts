@@ -246,7 +246,13 @@ const SEMANTIC: Partial<Record<HandlerName, (rng: Prng, t: FuzzTargets) => unkno
     frames: Array.from({ length: 1 + rng.int(8) }, () => junkImage(rng)),
     ...(rng.chance(0.5) ? { challengeId: rng.text(16 + rng.int(49), [...'0123456789abcdef']) } : {}),
   }),
-  'clock.voice': (rng) => ({ phraseId: rng.text(1 + rng.int(64), B64), pcmBase64: junkPcm(rng), sampleRate: rng.pick([8000, 16000, 44100, 48000]) }),
+  'clock.voice': (rng) => ({
+    phraseId: rng.text(1 + rng.int(64), B64),
+    pcmBase64: junkPcm(rng),
+    sampleRate: rng.pick([8000, 16000, 44100, 48000]),
+    // Voice verifies a code by default: without one the reply is CODE_REQUIRED.
+    ...(rng.chance(0.7) ? { employeeCode: rng.text(1 + rng.int(32), [...B64.slice(0, 62), '.', '_', '-']) } : {}),
+  }),
   'clock.pin': (rng, t) => ({ code: rng.text(1 + rng.int(32), [...B64.slice(0, 62), '.', '_', '-']), pin: randomPin(rng, t) }),
   'admin.login': (rng, t) => ({ pin: randomPin(rng, t) }),
   'admin.logout': (rng) => ({ token: randomToken(rng) }),

@@ -164,7 +164,7 @@ describe('ClockService.clockFace', () => {
       await enrolFace(s, 'E001', 'Ann', ANN);
       const frames = () => s.face.burst(ANN, speakingLandmarks());
       await expect(s.clocking.clockFace(frames())).rejects.toMatchObject({ code: 'LIVENESS_FAILED', details: { reason: 'challenge_required' } });
-      await expect(s.clocking.clockFace(frames(), 'f'.repeat(32))).rejects.toMatchObject({ code: 'CHALLENGE_EXPIRED' });
+      await expect(s.clocking.clockFace(frames(), { challengeId: 'f'.repeat(32) })).rejects.toMatchObject({ code: 'CHALLENGE_EXPIRED' });
       expect(attendance(s)).toEqual([]);
     });
 
@@ -172,26 +172,26 @@ describe('ClockService.clockFace', () => {
       const ann = await enrolFace(s, 'E001', 'Ann', ANN);
       const late = s.clocking.issueFaceChallenge();
       s.clock.advance(late.timeLimitMs);
-      await expect(s.clocking.clockFace(s.face.burst(ANN, performingLandmarks(late.instruction)), late.challengeId)).rejects.toMatchObject({
+      await expect(s.clocking.clockFace(s.face.burst(ANN, performingLandmarks(late.instruction)), { challengeId: late.challengeId })).rejects.toMatchObject({
         code: 'CHALLENGE_EXPIRED',
       });
       expect(attendance(s)).toEqual([]);
 
       const onTime = s.clocking.issueFaceChallenge();
       s.clock.advance(onTime.timeLimitMs - 1);
-      const result = await s.clocking.clockFace(s.face.burst(ANN, performingLandmarks(onTime.instruction)), onTime.challengeId);
+      const result = await s.clocking.clockFace(s.face.burst(ANN, performingLandmarks(onTime.instruction)), { challengeId: onTime.challengeId });
       expect(result).toMatchObject({ outcome: 'recorded', event: { employee: { id: ann } } });
     });
 
     it('refuses a still burst after a valid challenge with LIVENESS_FAILED naming the action, and uses the challenge up', async () => {
       await enrolFace(s, 'E001', 'Ann', ANN);
       const issued = s.clocking.issueFaceChallenge();
-      await expect(s.clocking.clockFace(s.face.burst(ANN, stillLandmarks()), issued.challengeId)).rejects.toMatchObject({
+      await expect(s.clocking.clockFace(s.face.burst(ANN, stillLandmarks()), { challengeId: issued.challengeId })).rejects.toMatchObject({
         code: 'LIVENESS_FAILED',
         details: { reason: 'not_performed', instruction: issued.instruction },
       });
       // Performing the action now is too late: that challenge is gone.
-      await expect(s.clocking.clockFace(s.face.burst(ANN, performingLandmarks(issued.instruction)), issued.challengeId)).rejects.toMatchObject({
+      await expect(s.clocking.clockFace(s.face.burst(ANN, performingLandmarks(issued.instruction)), { challengeId: issued.challengeId })).rejects.toMatchObject({
         code: 'CHALLENGE_EXPIRED',
       });
       expect(attendance(s)).toEqual([]);
@@ -225,7 +225,7 @@ describe('ClockService.clockVoice', () => {
     const { phraseId, text } = s.clocking.issuePhrase('en');
     expect(text.length).toBeGreaterThan(0);
 
-    const result = await s.clocking.clockVoice(phraseId, s.voice.utterance(probe), SAMPLE_RATE);
+    const result = await s.clocking.clockVoice(phraseId, s.voice.utterance(probe), SAMPLE_RATE, 'E001');
     expect(result).toEqual({
       outcome: 'recorded',
       event: { employee: { id: ann, code: 'E001', name: 'Ann' }, direction: 'in', modality: 'voice', score: expect.closeTo(cosine(probe, [1, 0, 0]), 5), at: START },
@@ -238,16 +238,16 @@ describe('ClockService.clockVoice', () => {
   it('answers PHRASE_EXPIRED for a phrase never issued, one already used and one past its lifetime; nothing written', async () => {
     await enrolVoice('E001', 'Ann', [1, 0, 0]);
     const speak = () => s.voice.utterance([1, 0, 0]);
-    await expect(s.clocking.clockVoice('0'.repeat(32), speak(), SAMPLE_RATE)).rejects.toMatchObject({ code: 'PHRASE_EXPIRED' });
+    await expect(s.clocking.clockVoice('0'.repeat(32), speak(), SAMPLE_RATE, 'E001')).rejects.toMatchObject({ code: 'PHRASE_EXPIRED' });
 
     const used = s.clocking.issuePhrase('en').phraseId;
-    expect(await s.clocking.clockVoice(used, speak(), SAMPLE_RATE)).toMatchObject({ outcome: 'recorded' });
+    expect(await s.clocking.clockVoice(used, speak(), SAMPLE_RATE, 'E001')).toMatchObject({ outcome: 'recorded' });
     s.clock.advance(s.store.settings.get('debounceMinutes') * MINUTE);
-    await expect(s.clocking.clockVoice(used, speak(), SAMPLE_RATE)).rejects.toMatchObject({ code: 'PHRASE_EXPIRED' });
+    await expect(s.clocking.clockVoice(used, speak(), SAMPLE_RATE, 'E001')).rejects.toMatchObject({ code: 'PHRASE_EXPIRED' });
 
     const old = s.clocking.issuePhrase('ko').phraseId;
     s.clock.advance(PHRASE_TTL_MS);
-    await expect(s.clocking.clockVoice(old, speak(), SAMPLE_RATE)).rejects.toMatchObject({ code: 'PHRASE_EXPIRED' });
+    await expect(s.clocking.clockVoice(old, speak(), SAMPLE_RATE, 'E001')).rejects.toMatchObject({ code: 'PHRASE_EXPIRED' });
     expect(attendance(s)).toHaveLength(1);
   });
 
@@ -364,7 +364,7 @@ describe('the face threshold in force, from the false-accept target and the gall
     const ann = await enrolFace(s, 'E001', 'Ann', ANN);
     // One template at a target of 1e-3: FMR 1e-3, threshold 0.42.
     expect(await clockFace(annAtSixTenths)).toMatchObject({ outcome: 'recorded', event: { employee: { id: ann } } });
-    expect(attendance(s)[0]!.evidence).toEqual({ secondScore: null, threshold: expect.closeTo(0.42, 6), gallerySize: 1 });
+    expect(attendance(s)[0]!.evidence).toEqual({ mode: 'identify', secondScore: null, threshold: expect.closeTo(0.42, 6), gallerySize: 1 });
 
     // 100 templates: FMR ≈ 1e-5, threshold ≈ 0.74, above the same match.
     for (let k = 1; k < 100; k++) await enrolFace(s, `X${k}`, `Colleague ${k}`, [0, 0, 0, 10 + k]);

@@ -60,16 +60,16 @@ export interface Services {
 }
 
 /**
- * `voice: false` is a kiosk without the voice models (context.voice === null); `calibration` is the
- * face encoder's impostor table (none by default: the raw faceThreshold applies).
+ * `voice: false` is a kiosk without the voice models (context.voice === null); `calibration` and
+ * `voiceCalibration` are the encoders' impostor tables (none by default: the raw thresholds apply).
  */
-export function openServices(options: { voice?: boolean; calibration?: ImpostorCalibration } = {}): Services {
+export function openServices(options: { voice?: boolean; calibration?: ImpostorCalibration; voiceCalibration?: ImpostorCalibration } = {}): Services {
   const clock = new ManualClock();
   const store = openStore(':memory:', { cipher: new Aes256GcmCipher(randomBytes(32)), settings: KIOSK_SETTINGS, now: clock.now });
   const face = new FakeFaceEngine();
   const voice = new FakeVoiceEngine();
   const voiceBiometric: CalibratedBiometric<VoiceAnalyzer> = {
-    calibration: null,
+    calibration: options.voiceCalibration ?? null,
     engine: voice,
     model: VOICE_MODEL,
     gallery: new ModalityGallery('voice', VOICE_MODEL, createSimilarity({ energy: 'cosine' }), {

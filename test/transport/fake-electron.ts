@@ -177,7 +177,7 @@ export function fakeElectron({ appPath, userData, singleInstance = true, keychai
 
 export type FakeElectron = ReturnType<typeof fakeElectron>;
 
-export const FAKE_STATUS: KioskStatus = { ready: true, kioskId: 'front-desk', models: [], enrolled: 3, livenessMode: 'passive' };
+export const FAKE_STATUS: KioskStatus = { ready: true, kioskId: 'front-desk', models: [], enrolled: 3, livenessMode: 'passive', recognition: { face: 'identify', voice: 'verify' } };
 
 /** A Kiosk with only status() and close(), the two the shell and 'kiosk.status' reach; close() ends when the test says. */
 export function fakeKiosk() {

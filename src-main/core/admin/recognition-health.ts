@@ -9,13 +9,16 @@
  * threshold t a search against C templates accepts a stranger with probability
  * 1 − (1 − FMR(t))^C; a genuine search has the same chance of returning a colleague instead
  * (its C − k other templates), which is what makes a wrong-person punch. Without a table the
- * rates are unknown and reported as null. Voice has a table for these estimates, while its
- * decisions still use the raw voiceThreshold.
+ * rates are unknown and reported as null.
+ *
+ * The mode it recommends compares the search threshold with the verification threshold on the
+ * staff's own captures, each scored against the rest of the same person's (leave one out):
+ * verify when searching would turn away RECOMMEND_VERIFY_ABOVE more of them than verifying does.
  */
 import type { ModalityHealth, Outputs } from '../../../src-shared/contract.js';
-import type { BiometricModality } from '../../../src-shared/vocabulary.js';
+import type { BiometricModality, RecognitionMode } from '../../../src-shared/vocabulary.js';
 import { ENROLL_FACE_SHOTS, ENROLL_VOICE_PHRASES } from '../../../src-shared/vocabulary.js';
-import { faceThresholdInForce } from '../context/threshold-in-force.js';
+import { identifyThreshold, recognitionModeInForce, thresholdFor, type ThresholdInForce } from '../context/threshold-in-force.js';
 import type { Biometric, FaceAnalyzer, ServiceContext, VoiceAnalyzer } from '../context/service-context.js';
 import { createSimilarity, type Similarity } from '../match/energy.js';
 import { fmrAtScore, type ImpostorCalibration } from '../match/impostor-calibration.js';
@@ -24,6 +27,8 @@ import type { Employee } from '../store/employee-repository.js';
 export type RecognitionHealth = Outputs['admin.recognition.health'];
 
 const CLOSEST_PAIRS = 10;
+/** Extra share of the staff's own captures a search may refuse, over verification, before verify is recommended. */
+export const RECOMMEND_VERIFY_ABOVE = 0.1;
 const DAYS_OBSERVED = 30;
 const DAY_MS = 86_400_000;
 
@@ -34,15 +39,12 @@ export function recognitionHealth(context: ServiceContext, actor: string): Recog
   const punches = store.attendance.list({ from: new Date(now.getTime() - DAYS_OBSERVED * DAY_MS), to: new Date(now.getTime() + 1) }).filter((e) => e.modality !== 'pin');
   const clockInsPerDay = punches.length / DAYS_OBSERVED;
   const face = context.face;
-  const faceThreshold = faceThresholdInForce(context);
-  const target = store.settings.get('faceFalseAcceptTarget');
   const report: RecognitionHealth = {
     computedAt: now.toISOString(),
     clockInsPerDay,
     face: modalityHealth(context, 'face', face, createSimilarity({ energy: 'euclidean' }), {
-      threshold: faceThreshold.threshold,
-      from: faceThreshold.from,
-      target: faceThreshold.from === 'target' ? target : null,
+      search: identifyThreshold(context, 'face'),
+      target: store.settings.get('faceFalseAcceptTarget'),
       calibration: face.calibration,
       shotsExpected: ENROLL_FACE_SHOTS,
       clockInsPerDay: punches.filter((e) => e.modality === 'face').length / DAYS_OBSERVED,
@@ -53,9 +55,8 @@ export function recognitionHealth(context: ServiceContext, actor: string): Recog
       context.voice === null
         ? null
         : modalityHealth(context, 'voice', context.voice, createSimilarity({ energy: 'cosine' }), {
-            threshold: store.settings.get('voiceThreshold'),
-            from: 'setting',
-            target: null,
+            search: identifyThreshold(context, 'voice'),
+            target: store.settings.get('voiceFalseAcceptTarget'),
             calibration: context.voice.calibration,
             shotsExpected: ENROLL_VOICE_PHRASES,
             clockInsPerDay: punches.filter((e) => e.modality === 'voice').length / DAYS_OBSERVED,
@@ -68,8 +69,9 @@ export function recognitionHealth(context: ServiceContext, actor: string): Recog
 }
 
 interface Policy {
-  readonly threshold: number;
-  readonly from: 'target' | 'setting';
+  /** The threshold of a search of everyone. */
+  readonly search: ThresholdInForce;
+  /** The modality's false-accept target setting. */
   readonly target: number | null;
   readonly calibration: ImpostorCalibration | null;
   readonly shotsExpected: number;
@@ -95,7 +97,8 @@ function modalityHealth(
   const employees = new Map(ids.map((id) => [id, store.employees.get(id)]));
   const counts = ids.map((id) => byEmployee.get(id)!.length);
   const comparisons = biometric.gallery.templateCount;
-  const fmr = policy.calibration === null ? null : fmrAtScore(policy.calibration, policy.threshold);
+  const threshold = policy.search.threshold;
+  const fmr = policy.calibration === null ? null : fmrAtScore(policy.calibration, threshold);
   const anyOf = (n: number): number | null => (fmr === null ? null : -Math.expm1(n * Math.log1p(-fmr)));
   const meanOwn = counts.length === 0 ? 0 : comparisons / counts.length;
   const strangerPerSearch = anyOf(comparisons);
@@ -105,7 +108,7 @@ function modalityHealth(
   for (let i = 0; i < ids.length; i++) {
     for (let j = i + 1; j < ids.length; j++) {
       const score = bestScore(similarity, rows.get(ids[i]!)!, rows.get(ids[j]!)!);
-      pairs.push({ a: person(employees.get(ids[i]!)!), b: person(employees.get(ids[j]!)!), score, aboveThreshold: score >= policy.threshold });
+      pairs.push({ a: person(employees.get(ids[i]!)!), b: person(employees.get(ids[j]!)!), score, aboveThreshold: score >= threshold });
     }
   }
   pairs.sort((x, y) => y.score - x.score);
@@ -116,7 +119,7 @@ function modalityHealth(
     const agreement = worstAgreement(similarity, vectors, rows.get(id)!);
     const reasons: ('few_templates' | 'low_agreement')[] = [];
     if (vectors.length < policy.shotsExpected) reasons.push('few_templates');
-    if (agreement !== null && agreement < policy.threshold) reasons.push('low_agreement');
+    if (agreement !== null && agreement < threshold) reasons.push('low_agreement');
     if (reasons.length > 0) weakEnrollments.push({ employee: person(employees.get(id)!), templates: vectors.length, selfAgreement: agreement, reasons });
   }
 
@@ -125,7 +128,8 @@ function modalityHealth(
     modality,
     enrolled: ids.length,
     templates: { total: counts.reduce((a, b) => a + b, 0), minPerPerson: counts.length === 0 ? 0 : Math.min(...counts), maxPerPerson: Math.max(0, ...counts) },
-    threshold: { value: policy.threshold, from: policy.from, target: policy.target, perComparisonFmr: fmr },
+    threshold: { value: threshold, from: policy.search.from, target: policy.search.from === 'target' ? policy.target : null, perComparisonFmr: fmr },
+    mode: modeAdvice(context, modality, policy.search, ownCaptureScores(similarity, [...byEmployee.values()], policy.rows), meanOwn),
     strangerAcceptance: { perSearch: strangerPerSearch, per1000: per(strangerPerSearch, 1000) },
     wrongColleague: {
       perSearch: wrongColleaguePerSearch,
@@ -136,6 +140,40 @@ function modalityHealth(
     closestPairs: pairs.slice(0, CLOSEST_PAIRS),
     weakEnrollments,
   };
+}
+
+/**
+ * The mode in force and the one to recommend. Verification compares with the claimed person's own
+ * rows (`rowsPerPerson` on average), so its threshold from the same target is lower than a search's.
+ */
+function modeAdvice(context: ServiceContext, modality: BiometricModality, search: ThresholdInForce, own: readonly number[], rowsPerPerson: number): ModalityHealth['mode'] {
+  const inForce = recognitionModeInForce(context, modality);
+  const verify = thresholdFor(context, modality, Math.max(1, Math.round(rowsPerPerson)));
+  const refusedAt = (t: number): number | null => (own.length === 0 ? null : own.filter((score) => score < t).length / own.length);
+  const identifyRefused = refusedAt(search.threshold);
+  const verifyRefused = refusedAt(verify.threshold);
+  let recommended: RecognitionMode;
+  // Voice search without the calibration's backing is never recommended (threshold-in-force.ts).
+  if (modality === 'voice' && !(search.from === 'target' && search.withinTable === true)) recommended = 'verify';
+  else if (identifyRefused === null || verifyRefused === null) recommended = inForce.requested;
+  else recommended = identifyRefused - verifyRefused > RECOMMEND_VERIFY_ABOVE ? 'verify' : 'identify';
+  return {
+    setting: inForce.requested,
+    inForce: inForce.mode,
+    recommended,
+    verifyThreshold: verify.threshold,
+    ownCapturesRefused: { identify: identifyRefused, verify: verifyRefused, captures: own.length },
+  };
+}
+
+/** Each capture of a person with two or more, scored against the rows the rest of theirs make (leave one out). */
+function ownCaptureScores(similarity: Similarity, people: readonly (readonly Float32Array[])[], rowsOf: Policy['rows']): number[] {
+  const scores: number[] = [];
+  for (const vectors of people) {
+    if (vectors.length < 2) continue;
+    vectors.forEach((vector, i) => scores.push(bestScore(similarity, [vector], rowsOf(vectors.filter((_, j) => j !== i)))));
+  }
+  return scores;
 }
 
 /** Best score between any template of one employee and any of the other: how the 1:N search sees them. */

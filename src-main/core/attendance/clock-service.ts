@@ -7,7 +7,7 @@
  * BEGIN IMMEDIATE transaction, so simultaneous clock-ins — from this process or another one
  * on the same database — are serialised: none lost, none duplicated, directions consistent.
  */
-import type { ChallengeInstruction, Locale } from '../../../src-shared/vocabulary.js';
+import type { BiometricModality, ChallengeInstruction, Locale } from '../../../src-shared/vocabulary.js';
 import type { ClockResult, Outputs, PunchEvent } from '../../../src-shared/contract.js';
 import { randomBytes } from 'node:crypto';
 import { KioskError, isKioskError, type KioskErrorCode } from '../errors.js';
@@ -20,7 +20,7 @@ import { meanVector } from '../match/vector-mean.js';
 import type { AttendanceEvent, DecisionEvidence } from '../store/attendance-repository.js';
 import type { Employee } from '../store/employee-repository.js';
 import { closesShift } from './shift-rule.js';
-import { faceThresholdInForce } from '../context/threshold-in-force.js';
+import { identifyThreshold, recognitionModeInForce, verifyThreshold } from '../context/threshold-in-force.js';
 import { AttemptLimiter, MemoryLockStore } from '../auth/attempt-limiter.js';
 import { requireVoice, type ServiceContext } from '../context/service-context.js';
 import type { ModalityGallery } from '../match/modality-gallery.js';
@@ -29,7 +29,10 @@ import { DEFAULT_SCRYPT_COST, decoyHash, verifyPin, type ScryptCost } from '../a
 
 type Recognition =
   | { readonly accepted: true; readonly employeeId: number; readonly score: number; readonly evidence: DecisionEvidence }
-  | { readonly accepted: false; readonly reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' };
+  | { readonly accepted: false; readonly reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' | 'not_verified' };
+
+/** Where a clock-in's biometric sample is matched: the gallery it searches, or the claimed code. */
+type Claim = { readonly modality: BiometricModality; readonly gallery: ModalityGallery; readonly employeeCode: string | undefined };
 
 /** What a punch wrote, with the event's id for the undo token. */
 type Punched = { readonly outcome: 'recorded'; readonly event: PunchEvent; readonly eventId: number } | { readonly outcome: 'debounced'; readonly event: PunchEvent };
@@ -46,7 +49,8 @@ export const UNDO_WINDOW_MS = 60_000;
 export const UNDO_ACTOR = 'kiosk:not-me';
 
 export class ClockService {
-  private readonly pinLimiter: AttemptLimiter;
+  /** Failed claims per code and factor ('pin', 'face', 'voice'): five lock that factor for the code. */
+  private readonly claimLimiter: AttemptLimiter;
   /** Undo tokens of recent biometric punches: single use, in memory only (a restart ends them). */
   private readonly undoable = new Map<string, { readonly eventId: number; readonly expiresAt: number }>();
   private readonly challenges: ChallengeIssuer;
@@ -57,7 +61,7 @@ export class ClockService {
     private readonly phrases: PhraseIssuer,
     private readonly scryptCost: ScryptCost = DEFAULT_SCRYPT_COST,
   ) {
-    this.pinLimiter = new AttemptLimiter(new MemoryLockStore(), context.now);
+    this.claimLimiter = new AttemptLimiter(new MemoryLockStore(), context.now);
     this.challenges = new ChallengeIssuer({ now: context.now });
   }
 
@@ -79,20 +83,21 @@ export class ClockService {
    * Before anyone is identified, the usable frames' landmarks must pass the liveness check the
    * `livenessMode` setting asks for (LIVENESS_FAILED otherwise): 'passive' looks for motion no
    * flat picture makes; 'challenge' checks the action of the challenge `challengeId` names.
+   * With an employee code, or in verify mode (then the code is required), the face is compared
+   * with that employee only (see `match`).
    */
-  async clockFace(frames: readonly Uint8Array[], challengeId?: string): Promise<ClockResult> {
+  async clockFace(frames: readonly Uint8Array[], options: { challengeId?: string; employeeCode?: string } = {}): Promise<ClockResult> {
+    const claim = this.claimFor('face', this.context.face.gallery, options.employeeCode);
     const mode = this.context.store.settings.get('livenessMode');
-    const instruction = mode === 'challenge' ? this.consumeChallenge(challengeId) : undefined;
+    const instruction = mode === 'challenge' ? this.consumeChallenge(options.challengeId) : undefined;
     const good = await this.analyseBurst(frames);
     const landmarks = good.map((a) => a.landmarks);
     if (mode === 'passive') enforcePassiveLiveness(landmarks);
     if (instruction !== undefined) enforceChallenge(instruction, landmarks);
-    const { face } = this.context;
     const probe = meanVector(good.map((a) => a.embedding));
-    const { threshold } = faceThresholdInForce(this.context);
-    const recognition = this.recognise(face.gallery, probe, { threshold, margin: this.context.store.settings.get('faceMargin') });
+    const recognition = this.match(claim, probe);
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
-    return this.offerUndo(this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: face.model.id, evidence: recognition.evidence }));
+    return this.offerUndo(this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: this.context.face.model.id, evidence: recognition.evidence }));
   }
 
   /** A random action for challenge-mode clock-in; its frames must reach clockFace within its time limit. */
@@ -105,13 +110,17 @@ export class ClockService {
     return this.phrases.issue(locale);
   }
 
-  /** PHRASE_EXPIRED unless the phrase was issued recently and not used yet; it is used up either way. */
-  async clockVoice(phraseId: string, pcm: Float32Array, sampleRate: number): Promise<ClockResult> {
+  /**
+   * PHRASE_EXPIRED unless the phrase was issued recently and not used yet; it is used up either
+   * way. In verify mode (voice's default) the employee code is required and the voice is
+   * compared with that employee only.
+   */
+  async clockVoice(phraseId: string, pcm: Float32Array, sampleRate: number, employeeCode?: string): Promise<ClockResult> {
     const voice = requireVoice(this.context.voice);
+    const claim = this.claimFor('voice', voice.gallery, employeeCode);
     this.phrases.consume(phraseId);
     const sample = await voice.engine.embedPcm(pcm, sampleRate);
-    const { settings } = this.context.store;
-    const recognition = this.recognise(voice.gallery, sample.embedding, { threshold: settings.get('voiceThreshold'), margin: settings.get('voiceMargin') });
+    const recognition = this.match(claim, sample.embedding);
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
     return this.offerUndo(this.punch(recognition.employeeId, { modality: 'voice', score: recognition.score, modelId: voice.model.id, evidence: recognition.evidence }));
   }
@@ -119,21 +128,19 @@ export class ClockService {
   /**
    * PIN fallback. An unknown code, an inactive employee, an employee without a PIN and a wrong
    * PIN all answer the same PIN_REJECTED after the same scrypt work, so codes cannot be probed;
-   * five failures on one code lock it for five minutes (LOCKED_OUT). The lock belongs to the
-   * employee the code names (codes differing in case are one employee only where the database
-   * folds them, i.e. ASCII letters), or to the code itself when it names nobody.
+   * five failures on one code lock it for five minutes (LOCKED_OUT; see claimKey).
    */
   async clockPin(code: string, pin: string): Promise<ClockResult> {
     const employee = this.context.store.employees.findByCode(code);
-    const key = employee === undefined ? `code:${code.trim().replace(/[A-Z]/g, (c) => c.toLowerCase())}` : `employee:${employee.id}`;
-    this.pinLimiter.assertOpen(key, 'PIN clock-in for this code');
+    const key = claimKey('pin', code, employee);
+    this.claimLimiter.assertOpen(key, 'PIN clock-in for this code');
     const stored = employee?.active ? this.context.store.employees.getPinHash(employee.id) : null;
     const ok = await verifyPin(pin, stored ?? (await this.decoyHash()));
     if (!ok || employee === undefined || stored === null) {
-      this.pinLimiter.fail(key);
+      this.claimLimiter.fail(key);
       throw new KioskError('PIN_REJECTED', 'Employee code or PIN is wrong.');
     }
-    this.pinLimiter.succeed(key);
+    this.claimLimiter.succeed(key);
     // A PIN proves who it is: nothing to undo.
     const punched = this.punch(employee.id, { modality: 'pin' });
     return punched.outcome === 'recorded' ? { outcome: 'recorded', event: punched.event } : punched;
@@ -204,18 +211,60 @@ export class ClockService {
     return good;
   }
 
-  private recognise(gallery: ModalityGallery, probe: Float32Array, policy: DecisionPolicy): Recognition {
+  /**
+   * The claim a clock-in makes, settled before any capture is analysed: a code given (or required
+   * by the mode in force) means a verification; LOCKED_OUT once the code has failed five times
+   * for this modality, CODE_REQUIRED when verify mode gets no code.
+   */
+  private claimFor(modality: BiometricModality, gallery: ModalityGallery, employeeCode: string | undefined): Claim {
+    if (employeeCode === undefined) {
+      if (recognitionModeInForce(this.context, modality).mode === 'verify') {
+        throw new KioskError('CODE_REQUIRED', `This kiosk asks for the employee code before a ${modality} clock-in.`, { modality });
+      }
+      return { modality, gallery, employeeCode };
+    }
+    this.claimLimiter.assertOpen(claimKey(modality, employeeCode, this.context.store.employees.findByCode(employeeCode)), `${modality} clock-in for this code`);
+    return { modality, gallery, employeeCode };
+  }
+
+  private match(claim: Claim, probe: Float32Array): Recognition {
+    return claim.employeeCode === undefined ? this.identify(claim, probe) : this.verify(claim, claim.employeeCode, probe);
+  }
+
+  /** Open-set search of everyone enrolled in the modality. */
+  private identify({ modality, gallery }: Claim, probe: Float32Array): Recognition {
     if (gallery.employeeCount === 0) return { accepted: false, reason: 'no_enrolled_employees' };
+    const { threshold } = identifyThreshold(this.context, modality);
     const candidates = gallery.search(probe, 2);
-    const decision = decide(candidates, policy);
+    const decision = decide(candidates, { threshold, margin: this.context.store.settings.get(`${modality}Margin`) });
     if (!decision.accepted) return { accepted: false, reason: decision.reason };
     const secondScore = candidates.find((c) => c.employeeId !== decision.employeeId)?.score ?? null;
     return {
       accepted: true,
       employeeId: decision.employeeId,
       score: decision.score,
-      evidence: { secondScore, threshold: policy.threshold, gallerySize: gallery.employeeCount },
+      evidence: { mode: 'identify', secondScore, threshold, gallerySize: gallery.employeeCount },
     };
+  }
+
+  /**
+   * One comparison with the employee the code names, at the threshold of their own templates. An
+   * unknown code, an inactive employee, one without templates of this modality and a sample
+   * that does not match all answer the same `not_verified` and count one failure against the
+   * code, so codes cannot be probed (the capture was analysed and embedded in every case).
+   */
+  private verify({ modality, gallery }: Claim, code: string, probe: Float32Array): Recognition {
+    const employee = this.context.store.employees.findByCode(code);
+    const claimed = employee?.active ? employee.id : undefined;
+    const { threshold } = verifyThreshold(this.context, modality, claimed);
+    const match = claimed === undefined ? null : gallery.scoreOf(probe, claimed);
+    const key = claimKey(modality, code, employee);
+    if (claimed === undefined || match === null || match.score < threshold) {
+      this.claimLimiter.fail(key);
+      return { accepted: false, reason: 'not_verified' };
+    }
+    this.claimLimiter.succeed(key);
+    return { accepted: true, employeeId: claimed, score: match.score, evidence: { mode: 'verify', secondScore: null, threshold, gallerySize: gallery.employeeCount } };
   }
 
   /**
@@ -254,6 +303,15 @@ export class ClockService {
   private decoyHash(): Promise<string> {
     return (this.decoy ??= decoyHash(this.scryptCost));
   }
+}
+
+/**
+ * The attempt-limiter key of a claim: per factor, and per employee the code names (codes differing
+ * in case are one employee only where the database folds them, i.e. ASCII letters), or per code
+ * when it names nobody.
+ */
+function claimKey(factor: 'pin' | BiometricModality, code: string, employee: Employee | undefined): string {
+  return employee === undefined ? `${factor}:code:${code.trim().replace(/[A-Z]/g, (c) => c.toLowerCase())}` : `${factor}:employee:${employee.id}`;
 }
 
 function enforceChallenge(instruction: ChallengeInstruction, landmarks: readonly Landmarks68[]): void {

@@ -15,7 +15,7 @@ import type { Employee } from '../store/employee-repository.js';
 import type { StoredTemplate } from '../store/template-repository.js';
 import { requireVoice, type Biometric, type ServiceContext } from '../context/service-context.js';
 import { summarise } from './employee-summary.js';
-import { faceThresholdInForce } from '../context/threshold-in-force.js';
+import { identifyThreshold } from '../context/threshold-in-force.js';
 import { DEFAULT_SCRYPT_COST, hashPin, type ScryptCost } from '../auth/pin-hash.js';
 
 export interface NewEmployeeInput {
@@ -253,8 +253,9 @@ export class EnrollmentService {
     return employee;
   }
 
+  /** A face a search would already identify as someone else is a duplicate enrollment. */
   private refuseDuplicate(employee: Employee, embedding: Float32Array): void {
-    const { threshold } = faceThresholdInForce(this.context);
+    const { threshold } = identifyThreshold(this.context, 'face');
     const other = this.context.face.gallery.search(embedding, 2).find((c) => c.employeeId !== employee.id && c.score >= threshold);
     if (other === undefined) return;
     const match = this.context.store.employees.get(other.employeeId);

@@ -6,7 +6,7 @@
  * only together with the code that honours it: the admin screen never shows a dead switch.
  */
 import { z } from 'zod';
-import { LIVENESS_MODES, type LivenessMode } from '../../../src-shared/vocabulary.js';
+import { LIVENESS_MODES, RECOGNITION_MODES, type LivenessMode, type RecognitionMode } from '../../../src-shared/vocabulary.js';
 import type { SettingsSpec } from '../store/settings-repository.js';
 
 export type KioskSettings = {
@@ -25,9 +25,22 @@ export type KioskSettings = {
   faceFalseAcceptTarget: number | null;
   /** Best − second-best employee score below which a face match is refused as ambiguous. */
   faceMargin: number;
-  /** Cosine similarity of voice embeddings needed to accept (provisional until calibrated). */
+  /** 'identify' searches everyone by face; 'verify' asks for the employee code first (threshold-in-force.ts). */
+  faceMode: RecognitionMode;
+  /**
+   * Cosine similarity of voice embeddings needed to accept when no target applies (no
+   * calibration table, or the target set to null): the expert override.
+   */
   voiceThreshold: number;
   voiceMargin: number;
+  /** As faceFalseAcceptTarget, for voice: the accepted risk per voice clock-in; null uses voiceThreshold. */
+  voiceFalseAcceptTarget: number | null;
+  /**
+   * 'verify' (code, then one comparison) or 'identify'. Voice identification is used only while
+   * the voice calibration vouches for the target at the gallery's size; otherwise the kiosk asks
+   * for the code (threshold-in-force.ts, recognitionModeInForce).
+   */
+  voiceMode: RecognitionMode;
   /** A second punch by the same employee within this many minutes is ignored (nothing written). */
   debounceMinutes: number;
   /**
@@ -68,8 +81,15 @@ export const KIOSK_SETTINGS: SettingsSpec<KioskSettings> = {
   faceMargin: { schema: margin, default: 0.05 },
   // 1e-3: one stranger or wrong colleague accepted per 1,000 face clock-ins, whatever the staff size.
   faceFalseAcceptTarget: { schema: z.number().gt(0).lt(0.5).nullable(), default: 1e-3 },
+  // Identify: a 500-person gallery still keeps strangers to the target (README, "Recognition at company scale").
+  faceMode: { schema: z.enum(RECOGNITION_MODES), default: 'identify' },
   voiceThreshold: { schema: score, default: 0.45 },
   voiceMargin: { schema: margin, default: 0.05 },
+  // 1e-2 per attempt of a claimed identity: the employee's code is a first factor, five failed
+  // attempts lock the code, and a stricter level refuses most genuine speakers (README, voice).
+  voiceFalseAcceptTarget: { schema: z.number().gt(0).lt(0.5).nullable(), default: 1e-2 },
+  // Verify: no speaker encoder keeps strangers out of a search of hundreds of voices (issue 12).
+  voiceMode: { schema: z.enum(RECOGNITION_MODES), default: 'verify' },
   debounceMinutes: { schema: z.number().min(0).max(24 * 60), default: 1 },
   // 14 h: covers 12-hour night shifts, while a clock-in after lunch left open is not closed by
   // the next morning's punch (13:30 + 14 h = 03:30).

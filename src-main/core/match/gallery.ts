@@ -97,8 +97,7 @@ export class Gallery {
    */
   search(probe: Vector, k = 2): Candidate[] {
     if (!Number.isSafeInteger(k) || k < 1 || k > MAX_K) throw new KioskError('INVALID_INPUT', `k must be an integer in 1..${MAX_K}`);
-    const scale = this.scaleFor(probe, 'probe');
-    for (let i = 0; i < this.dim; i++) this.probe[i] = (probe[i] as number) * scale;
+    this.loadProbe(probe);
 
     // Top-k table ordered by `key` (higher = better): dot product for unit cosine rows,
     // minus the squared distance for euclidean rows (sqrt is deferred to the k winners).
@@ -129,15 +128,46 @@ export class Gallery {
 
     const candidates: Candidate[] = [];
     for (let j = 0; j < k && (topEmployee[j] as number) !== -1; j++) {
-      const key = topKey[j] as number;
-      const energy = cosine ? 1 - key : Math.sqrt(-key);
-      candidates.push({
-        employeeId: topEmployee[j] as number,
-        score: this.similarity.scoreFromEnergy(energy),
-        templateId: this.rowTemplate[topRow[j] as number] as number,
-      });
+      candidates.push(this.candidate(topEmployee[j] as number, topKey[j] as number, topRow[j] as number));
     }
     return candidates;
+  }
+
+  /**
+   * One employee scored by their best template, as `search` would score them: the 1:1
+   * comparison of a claimed identity. null when the gallery holds no template of theirs.
+   */
+  scoreOf(probe: Vector, employeeId: number): Candidate | null {
+    this.loadProbe(probe);
+    const cosine = this.similarity.energy === 'cosine';
+    const { rows, rowEmployee, probe: p, dim } = this;
+    let bestKey = -Infinity;
+    let bestRow = -1;
+    for (let r = 0, offset = 0; r < this.count; r++, offset += dim) {
+      if (rowEmployee[r] !== employeeId) continue;
+      const key = cosine ? dot(rows, offset, p, dim) : -squaredDistance(rows, offset, p, dim);
+      if (key > bestKey) {
+        bestKey = key;
+        bestRow = r;
+      }
+    }
+    return bestRow === -1 ? null : this.candidate(employeeId, bestKey, bestRow);
+  }
+
+  /** How many templates the employee has here (0 when none). */
+  templatesOf(employeeId: number): number {
+    return this.templatesPerEmployee.get(employeeId) ?? 0;
+  }
+
+  private loadProbe(probe: Vector): void {
+    const scale = this.scaleFor(probe, 'probe');
+    for (let i = 0; i < this.dim; i++) this.probe[i] = (probe[i] as number) * scale;
+  }
+
+  /** A row's ranking key (dot product, or minus the squared distance) as the similarity's score. */
+  private candidate(employeeId: number, key: number, row: number): Candidate {
+    const energy = this.similarity.energy === 'cosine' ? 1 - key : Math.sqrt(-key);
+    return { employeeId, score: this.similarity.scoreFromEnergy(energy), templateId: this.rowTemplate[row] as number };
   }
 
   /** Validates a vector and returns the factor that brings it to the stored form. */

@@ -72,6 +72,16 @@ export class ModalityGallery {
     return this.gallery === null || this.gallery.size === 0 ? [] : this.gallery.search(probe, k);
   }
 
+  /** The claimed employee's score (their best row): null when they have no row here. */
+  scoreOf(probe: Vector, employeeId: number): Candidate | null {
+    return this.gallery === null ? null : this.gallery.scoreOf(probe, employeeId);
+  }
+
+  /** Rows a verification of this employee compares with (0 when not enrolled in this modality). */
+  templatesOf(employeeId: number): number {
+    return this.gallery?.templatesOf(employeeId) ?? 0;
+  }
+
   /** Rows a search compares with: every template under 'each', one per employee under 'mean'. */
   get templateCount(): number {
     return this.gallery?.size ?? 0;

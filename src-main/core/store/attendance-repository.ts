@@ -1,5 +1,13 @@
 /** Clock-in / clock-out events: append-only history, queried by employee and time range. */
-import { CLOCK_MODALITIES, PUNCH_DIRECTIONS, type BiometricModality, type ClockModality, type PunchDirection } from '../../../src-shared/vocabulary.js';
+import {
+  CLOCK_MODALITIES,
+  PUNCH_DIRECTIONS,
+  RECOGNITION_MODES,
+  type BiometricModality,
+  type ClockModality,
+  type PunchDirection,
+  type RecognitionMode,
+} from '../../../src-shared/vocabulary.js';
 import { KioskError } from '../errors.js';
 import type { Statement } from 'better-sqlite3';
 import type { KioskDatabase } from './database.js';
@@ -9,7 +17,9 @@ import { invalid, requireFinite, requireId, requireOneOf, requireText, toIsoTime
 
 /** How a biometric decision was reached, besides its score. */
 export interface DecisionEvidence {
-  /** The runner-up employee's score, or null when only one employee was enrolled. */
+  /** A search of everyone, or the one comparison with the employee whose code was entered. */
+  readonly mode: RecognitionMode;
+  /** The runner-up employee's score; null when only one employee was enrolled, and for a verification. */
   readonly secondScore: number | null;
   readonly threshold: number;
   /** Employees in the gallery at the time. */
@@ -61,6 +71,7 @@ interface EventRow {
   second_score: number | null;
   threshold: number | null;
   gallery_size: number | null;
+  decision_mode: RecognitionMode | null;
   voided_at: string | null;
   kiosk_id: string;
   occurred_at: string;
@@ -68,7 +79,7 @@ interface EventRow {
 }
 
 const COLUMNS =
-  'e.id, e.employee_id, e.direction, e.modality, e.score, e.model_id, e.second_score, e.threshold, e.gallery_size, v.voided_at, e.kiosk_id, e.occurred_at, e.created_at';
+  'e.id, e.employee_id, e.direction, e.modality, e.score, e.model_id, e.second_score, e.threshold, e.gallery_size, e.decision_mode, v.voided_at, e.kiosk_id, e.occurred_at, e.created_at';
 const FROM = 'attendance_events e LEFT JOIN attendance_voids v ON v.event_id = e.id';
 
 export class AttendanceRepository {
@@ -76,8 +87,8 @@ export class AttendanceRepository {
 
   constructor(private readonly db: KioskDatabase) {
     this.insert = db.connection.prepare(
-      `INSERT INTO attendance_events (employee_id, direction, modality, score, model_id, second_score, threshold, gallery_size, kiosk_id, occurred_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO attendance_events (employee_id, direction, modality, score, model_id, second_score, threshold, gallery_size, decision_mode, kiosk_id, occurred_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
@@ -102,6 +113,7 @@ export class AttendanceRepository {
         evidence?.secondScore ?? null,
         evidence?.threshold ?? null,
         evidence?.gallerySize ?? null,
+        evidence?.mode ?? null,
         kioskId,
         occurredAt,
         createdAt,
@@ -178,7 +190,7 @@ function toEvent(row: EventRow): AttendanceEvent {
     evidence:
       row.threshold === null || row.gallery_size === null
         ? null
-        : { secondScore: row.second_score, threshold: row.threshold, gallerySize: row.gallery_size },
+        : { mode: row.decision_mode ?? 'identify', secondScore: row.second_score, threshold: row.threshold, gallerySize: row.gallery_size },
     voidedAt: row.voided_at,
     kioskId: row.kiosk_id,
     occurredAt: row.occurred_at,
@@ -191,6 +203,7 @@ function requireEvidence(evidence: DecisionEvidence): DecisionEvidence {
   const gallerySize = evidence.gallerySize;
   if (!Number.isSafeInteger(gallerySize) || gallerySize < 0) throw invalid('evidence.gallerySize', 'must be a whole number ≥ 0');
   return {
+    mode: requireOneOf('evidence.mode', evidence.mode, RECOGNITION_MODES),
     secondScore: evidence.secondScore === null ? null : requireFinite('evidence.secondScore', evidence.secondScore),
     threshold: requireFinite('evidence.threshold', evidence.threshold),
     gallerySize,
