@@ -1,7 +1,8 @@
 /**
  * `kiosk eval identify`: open-set 1:N identification of faces or voices at several gallery sizes,
  * in NIST FRVT 1:N terms (FNIR at a fixed FPIR, mated misidentification), and the kiosk's own
- * decision rule with its default threshold and margin — what a company of N people would see.
+ * decision rule with its default threshold and margin — what a company of N people would see —
+ * and its claim-and-verify mode (the code first, one comparison) at the same false-accept target.
  */
 import { resolve } from 'node:path';
 import { createSimilarity } from '../core/match/energy.js';
@@ -40,7 +41,11 @@ const sizeLine = (f: SizeFigures): string =>
   `N=${f.n}: rank-1 ${percent(f.rank1)}; ` +
   FPIR_TARGETS.map((key) => `FNIR ${percent(f.fnirAtFpir[key])} @ FPIR ${key} (${f.atFpir[key].nonMatedAccepted}/${f.nonMated} strangers, misidentified ${f.atFpir[key].misidentified}/${f.mated})`).join('; ') +
   `; kiosk rule (t=${f.kioskRule.threshold}, margin ${f.kioskRule.margin}): FPIR ${percent(f.kioskRule.fpir)} (${f.kioskRule.nonMatedAccepted}/${f.nonMated}), ` +
-  `FNIR ${percent(f.kioskRule.fnir)}, misidentification ${percent(f.kioskRule.misidentification)} (${f.kioskRule.misidentified}/${f.mated})`;
+  `FNIR ${percent(f.kioskRule.fnir)}, misidentification ${percent(f.kioskRule.misidentification)} (${f.kioskRule.misidentified}/${f.mated})` +
+  (f.verify === null
+    ? ''
+    : `; verify (t=${f.verify.threshold.min.toFixed(3)}–${f.verify.threshold.max.toFixed(3)}): FNMR ${percent(f.verify.fnmr)} (${f.verify.genuineRefused}/${f.verify.genuineClaims}), ` +
+      `FMR ${percent(f.verify.fmr)} (${f.verify.impostorAccepted}/${f.verify.impostorClaims} strangers claiming a random member)`);
 
 export const evalIdentifyCommand: Command = {
   name: 'eval identify',
@@ -63,9 +68,9 @@ export const evalIdentifyCommand: Command = {
     calibration: {
       type: 'string',
       value: '<file>',
-      description: "face: derive the kiosk rule's threshold from this impostor table and the target (default: the model's shipped table)",
+      description: "derive the kiosk rule's and the verify mode's thresholds from this impostor table and the target (default: the model's shipped table)",
     },
-    target: { type: 'number', value: '<p>', description: "face: false-accept target per search for the derived threshold (default: the kiosk's, 1e-3)" },
+    target: { type: 'number', value: '<p>', description: "false-accept target per search or claim for the derived thresholds (default: the kiosk's, face 1e-3, voice 1e-2)" },
     'models-dir': { type: 'string', value: '<dir>', description: "models folder with manifest.json (default: the repository's models/)" },
     concurrency: { type: 'number', value: '<n>', description: 'files processed at once (default 2)' },
   },
@@ -86,7 +91,7 @@ export const evalIdentifyCommand: Command = {
     const detPath = stringOption(options, 'det');
     const cachePath = stringOption(options, 'cache');
     const calibrationPath = stringOption(options, 'calibration');
-    const target = numberOption(options, 'target', KIOSK_SETTINGS.faceFalseAcceptTarget.default ?? undefined);
+    const target = numberOption(options, 'target', KIOSK_SETTINGS[modality === 'face' ? 'faceFalseAcceptTarget' : 'voiceFalseAcceptTarget'].default ?? undefined);
     if (target !== undefined && !(target > 0 && target < 0.5)) throw new UsageError(`--target must be in (0, 0.5), got ${target}`);
     const concurrency = numberOption(options, 'concurrency', 2);
     const modelsDir = resolve(stringOption(options, 'models-dir') ?? DEFAULT_MODELS_DIR);
@@ -97,12 +102,12 @@ export const evalIdentifyCommand: Command = {
     const engine = await loadModality(modality, modelsDir, flip, cropSeconds);
     const cache = cachePath === undefined ? undefined : await EmbeddingCache.open(resolve(cachePath), engine.model);
     try {
-      const tablePath = modality === 'face' ? (calibrationPath === undefined ? await shippedCalibration(modelsDir, engine.model.id) : resolve(calibrationPath)) : null;
+      const tablePath = calibrationPath === undefined ? await shippedCalibration(modelsDir, engine.model.id) : resolve(calibrationPath);
       const calibration = tablePath === null ? null : await readCalibration(tablePath, engine.model);
-      const kioskRule =
-        calibration === null || target === undefined
-          ? engine.kioskRule
-          : (templates: number) => ({ ...engine.kioskRule, threshold: thresholdForTarget(calibration, target, templates).threshold });
+      // As the kiosk (core/context/threshold-in-force.ts): from the target over the templates compared, else the raw setting.
+      const thresholdFor = (templates: number): number =>
+        calibration === null || target === undefined ? engine.kioskRule.threshold : thresholdForTarget(calibration, target, templates).threshold;
+      const kioskRule = (templates: number) => ({ ...engine.kioskRule, threshold: thresholdFor(templates) });
       const result = await evaluateIdentification(split, {
         embed: cache?.wrap(engine.embed, engine.variants.embed) ?? engine.embed,
         embedProbe: cache?.wrap(engine.embedProbe, engine.variants.probe) ?? engine.embedProbe,
@@ -111,6 +116,7 @@ export const evalIdentifyCommand: Command = {
         sizes,
         seed,
         kioskRule,
+        verifyRule: thresholdFor,
         concurrency,
         onProgress: progressPrinter(io),
       });

@@ -14,7 +14,10 @@
  *  - misidentification(T): mated searches that return a wrong identity at rank 1 with a score ≥ T;
  *  - the threshold for a target FPIR is set on the non-mated scores (the largest accepted count
  *    that stays within the target), with the counts behind each figure;
- *  - the kiosk's decision rule (threshold + margin, core/match/decision.ts) as configured.
+ *  - the kiosk's decision rule (threshold + margin, core/match/decision.ts) as configured;
+ *  - with a verify rule, the kiosk's claim-and-verify mode: every mated search claims its own
+ *    identity (refused below the threshold for that identity's template count: FNMR), and every
+ *    non-mated search claims a seeded random member of the gallery (accepted: FMR).
  */
 import { KioskError } from '../core/errors.js';
 import { decide, type DecisionPolicy } from '../core/match/decision.js';
@@ -77,6 +80,8 @@ export interface IdentificationOptions {
   readonly seed: number;
   /** The kiosk's threshold and margin for this modality, fixed or as the kiosk derives it from the gallery's template count. */
   readonly kioskRule: DecisionPolicy | ((templates: number) => DecisionPolicy);
+  /** The kiosk's threshold for one claim against an identity with this many templates; no verify figures without it. */
+  readonly verifyRule?: (templates: number) => number;
   readonly concurrency?: number;
   readonly onProgress?: (progress: EmbedProgress) => void;
 }
@@ -100,6 +105,19 @@ export interface KioskRuleFigures {
   readonly misidentified: number;
 }
 
+export interface VerifyFigures {
+  /** Mated searches claiming their own identity (failed acquisitions count as refused), and how many were refused. */
+  readonly genuineClaims: number;
+  readonly genuineRefused: number;
+  readonly fnmr: number;
+  /** Non-mated searches that acquired, each claiming a random member, and how many were accepted. */
+  readonly impostorClaims: number;
+  readonly impostorAccepted: number;
+  readonly fmr: number;
+  /** The thresholds used, over the members' template counts. */
+  readonly threshold: { readonly min: number; readonly max: number };
+}
+
 export interface DetPoint {
   readonly fpir: number;
   readonly fnir: number;
@@ -116,6 +134,7 @@ export interface SizeFigures {
   readonly misidentificationAtFpir: Record<FpirKey, number>;
   readonly atFpir: Record<FpirKey, AtFpir>;
   readonly kioskRule: KioskRuleFigures;
+  readonly verify: VerifyFigures | null;
   readonly det: readonly DetPoint[];
 }
 
@@ -173,7 +192,8 @@ export async function evaluateIdentification(split: IdentificationSplit, options
     const mated = members.flatMap((member, index) => member.identity.probes.map((path) => ({ mate: index + 1, result: search(path) })));
     const nonMated = strangerFiles.map(search);
     const policy = typeof options.kioskRule === 'function' ? options.kioskRule(gallery.size) : options.kioskRule;
-    return sizeFigures(n, mated, nonMated, policy);
+    const verify = options.verifyRule === undefined ? null : verifyFigures(members, gallery, searches.embeddings, strangerFiles, options.verifyRule, options.seed ^ n);
+    return { ...sizeFigures(n, mated, nonMated, policy), verify };
   });
 
   return {
@@ -218,12 +238,56 @@ function galleryOf(members: readonly Enrolled[], similarity: Similarity): Galler
   return gallery;
 }
 
+/** Claim and verify at the kiosk's per-identity threshold: genuine claims by the mated searches, impostor claims by the strangers. */
+function verifyFigures(
+  members: readonly Enrolled[],
+  gallery: Gallery,
+  embeddings: ReadonlyMap<string, Float32Array>,
+  strangerFiles: readonly string[],
+  thresholdFor: (templates: number) => number,
+  seed: number,
+): VerifyFigures {
+  const thresholds = members.map((member) => thresholdFor(member.rows.length));
+  const accepted = (probe: Float32Array | undefined, index: number): boolean => {
+    if (probe === undefined) return false;
+    const match = gallery.scoreOf(probe, index + 1);
+    return match !== null && match.score >= (thresholds[index] as number);
+  };
+  let genuineClaims = 0;
+  let genuineRefused = 0;
+  members.forEach((member, index) => {
+    for (const path of member.identity.probes) {
+      genuineClaims++;
+      if (!accepted(embeddings.get(path), index)) genuineRefused++;
+    }
+  });
+  const random = mulberry32(seed);
+  let impostorClaims = 0;
+  let impostorAccepted = 0;
+  for (const path of strangerFiles) {
+    const probe = embeddings.get(path);
+    if (probe === undefined) continue;
+    impostorClaims++;
+    if (accepted(probe, Math.floor(random() * members.length))) impostorAccepted++;
+  }
+  const rate = (count: number, of: number): number => (of === 0 ? 0 : count / of);
+  return {
+    genuineClaims,
+    genuineRefused,
+    fnmr: rate(genuineRefused, genuineClaims),
+    impostorClaims,
+    impostorAccepted,
+    fmr: rate(impostorAccepted, impostorClaims),
+    threshold: { min: Math.min(...thresholds), max: Math.max(...thresholds) },
+  };
+}
+
 function sizeFigures(
   n: number,
   mated: readonly { readonly mate: number; readonly result: SearchResult }[],
   nonMated: readonly SearchResult[],
   kiosk: DecisionPolicy,
-): SizeFigures {
+): Omit<SizeFigures, 'verify'> {
   // Best scores of the non-mated searches that acquired, highest first.
   const strangerScores = nonMated.flatMap((r) => (r === null || r.length === 0 ? [] : [r[0]!.score])).sort((a, b) => b - a);
   const atThreshold = (threshold: number): AtFpir => {

@@ -86,11 +86,17 @@ describe.skipIf(!hasData || !hasVoiceModels)('kiosk eval identify on real GRID s
     expect(report).toMatchObject({ modality: 'voice', enrollable: 2, strangers: 8, nonMated: 8 });
     expect(report.sizes.map((s: { n: number; mated: number }) => s.n)).toEqual([1, 2]);
     expect(report.sizes[1].mated).toBe(11);
+    // The kiosk's thresholds come from the voice table at the voice target (1e-2): stricter as the gallery grows.
+    expect(report.kioskThreshold).toMatchObject({ from: 'target', target: 0.01 });
+    const [one, both] = report.sizes;
+    expect(both.kioskRule.threshold).toBeGreaterThan(one.kioskRule.threshold);
     for (const size of report.sizes) {
       expect(Object.keys(size.fnirAtFpir).sort()).toEqual(['0.001', '0.003', '0.01']);
-      expect(size.kioskRule).toMatchObject({ threshold: 0.45, margin: 0.05 });
+      expect(size.kioskRule.margin).toBe(0.05);
       expect(size.kioskRule.fpir).toBeGreaterThanOrEqual(0);
       expect(size.kioskRule.fpir).toBeLessThanOrEqual(1);
+      // Claim and verify compares with one row (the mean template) whatever N: the one-row search's threshold.
+      expect(size.verify).toMatchObject({ genuineClaims: size.mated, impostorClaims: 8, threshold: { min: one.kioskRule.threshold, max: one.kioskRule.threshold } });
     }
     expect(readFileSync(detPath, 'utf8').match(/class="det-curve"/g)).toHaveLength(2);
   }, 180_000);

@@ -131,6 +131,22 @@ describe('evaluateIdentification', () => {
     expect(result.sizes[1]!.kioskRule).toMatchObject({ nonMatedAccepted: 0, matedMissed: 3 });
   });
 
+  it('scores claim and verify at the per-identity threshold: each search claims its own identity, each stranger a member', async () => {
+    const counts: number[] = [];
+    const verifyAt = (threshold: number) => (templates: number) => {
+      counts.push(templates);
+      return threshold;
+    };
+    const [at07] = (await evaluateIdentification(split, options({ verifyRule: verifyAt(0.7) }))).sizes;
+    // One template each. Own scores: A 0.9, B 0.9, C 0.6 (refused, although C/2 is closer to D), D 1.0.
+    expect(counts).toEqual([1, 1, 1, 1]);
+    expect(at07!.verify).toMatchObject({ genuineClaims: 4, genuineRefused: 1, fnmr: 0.25, impostorClaims: 3, threshold: { min: 0.7, max: 0.7 } });
+    // No stranger reaches 0.97 with anyone (S2's best is 0.95); every one reaches -1.
+    expect((await evaluateIdentification(split, options({ verifyRule: verifyAt(0.97) }))).sizes[0]!.verify).toMatchObject({ impostorAccepted: 0, fmr: 0, genuineRefused: 3 });
+    expect((await evaluateIdentification(split, options({ verifyRule: verifyAt(-1) }))).sizes[0]!.verify).toMatchObject({ impostorAccepted: 3, fmr: 1, genuineRefused: 0 });
+    expect((await evaluateIdentification(split, options())).sizes[0]!.verify).toBeNull();
+  });
+
   it('nests the galleries of each size and counts mated searches per size', async () => {
     const result = await evaluateIdentification(split, options({ sizes: [1, 2, 'all'] }));
     expect(result.sizes.map((f) => [f.n, f.mated, f.nonMated])).toEqual([
