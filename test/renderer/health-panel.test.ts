@@ -42,6 +42,11 @@ describe('recognition-health panel', () => {
     expect(within(section).getByRole('status').textContent).toContain('same person enrolled twice');
     expect(within(section).getByText(/Bob \(E3\): only 1 template/)).toBeTruthy();
     expect(screen.queryByRole('heading', { name: 'Voice' })).toBeNull();
+    // A search would refuse 40 % of the staff's own shots, verification 10 %: verify is recommended.
+    const mode = within(section).getByTestId('health-mode-face').textContent!;
+    expect(mode).toContain('Identify (search everyone) (setting: Identify (search everyone))');
+    expect(mode).toContain('Recommended: Verify (employee code first)');
+    expect(mode).toContain('a search would turn away 40% and verification 10%');
 
     await fireEvent.click(screen.getByRole('button', { name: 'Recompute' }));
     expect(callsTo(invoke, 'admin.recognition.health')).toHaveLength(2);
@@ -55,5 +60,20 @@ describe('recognition-health panel', () => {
     expect(await screen.findByRole('heading', { name: '얼굴' })).toBeTruthy();
     expect(screen.getByText(/알 수 없음/)).toBeTruthy();
     expect(screen.getByText(/고정 기준값 설정/)).toBeTruthy();
+    expect(screen.getByTestId('health-mode-face').textContent).toContain('권장: 확인 (사원 번호 먼저)');
+  });
+
+  it('says when voice search is not backed by the calibration and the code is asked first', async () => {
+    const voice: ModalityHealth = {
+      ...face,
+      modality: 'voice',
+      mode: { setting: 'identify', inForce: 'verify', recommended: 'verify', verifyThreshold: 0.485, ownCapturesRefused: { identify: null, verify: null, captures: 0 } },
+    };
+    stubBridge({ 'admin.recognition.health': () => ok<'admin.recognition.health'>({ computedAt: '2025-03-10T00:00:00.000Z', clockInsPerDay: 0, face, voice }) });
+    render(HealthPanel, { api: adminCall('token-0123456789abcdef', vi.fn()) });
+    await screen.findByRole('heading', { name: 'Voice' });
+    const mode = screen.getByTestId('health-mode-voice').textContent!;
+    expect(mode).toContain('voice search is not backed by the calibration at this staff size');
+    expect(mode).toContain('No one is enrolled with two or more captures yet');
   });
 });

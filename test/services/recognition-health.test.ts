@@ -69,6 +69,38 @@ describe('recognitionHealth', () => {
     expect(face.strangerAcceptance.perSearch!).toBeGreaterThan(0.01);
   });
 
+  describe('the mode it recommends, from the staff’s own shots against the search and verification thresholds', () => {
+    /** Ten people, three shots each, far from each other; each shot `spread` from the person's first one. */
+    async function staff(spread: number): Promise<void> {
+      for (let p = 0; p < 10; p++) {
+        const base = Array.from({ length: 12 }, (_, i) => (i === p ? 10 : 0));
+        const moved = (dim: number) => base.map((x, i) => (i === dim ? x + spread : x));
+        await shots(`E${p}`, `Person ${p}`, [base, moved(10), moved(11)]);
+      }
+    }
+    // 30 templates at 1e-3: a search needs FMR 3.3e-5 (score 0.656 on the synthetic table),
+    // a verification of one person's 3 shots FMR 3.3e-4 (score 0.496).
+
+    it('recommends verify when shots agree at 0.6: every one refused by a search, none by a verification', async () => {
+      await staff(0.4);
+      const { mode } = recognitionHealth(s.context, ACTOR).face;
+      expect(mode).toMatchObject({ setting: 'identify', inForce: 'identify', recommended: 'verify', ownCapturesRefused: { identify: 1, verify: 0, captures: 30 } });
+      expect(mode.verifyThreshold).toBeCloseTo(0.1 + 0.16 * (-1 - Math.log10(-Math.expm1(Math.log1p(-1e-3) / 3))), 6);
+    });
+
+    it('recommends identify when shots agree at 0.9, above both thresholds', async () => {
+      await staff(0.1);
+      expect(recognitionHealth(s.context, ACTOR).face.mode).toMatchObject({ recommended: 'identify', ownCapturesRefused: { identify: 0, verify: 0, captures: 30 } });
+    });
+
+    it('never recommends voice search without a voice table, and reports that voice verifies whatever the setting', async () => {
+      s.store.settings.set('voiceMode', 'identify');
+      const id = await hire(s, 'V1', 'Vera');
+      for (let i = 0; i < 3; i++) await s.enrollment.enrollVoice(ACTOR, id, s.voice.utterance([1, 0, i * 0.01]), SAMPLE_RATE);
+      expect(recognitionHealth(s.context, ACTOR).voice!.mode).toMatchObject({ setting: 'identify', inForce: 'verify', recommended: 'verify' });
+    });
+  });
+
   it('reports voice by the voice gallery rule, without rates (no voice table)', async () => {
     const id = await hire(s, 'V1', 'Vera');
     for (const embedding of [[1, 0, 0], [0.9, 0.1, 0], [1, 0, 0.1]]) await s.enrollment.enrollVoice(ACTOR, id, s.voice.utterance(embedding), SAMPLE_RATE);
