@@ -19,6 +19,8 @@ export const KIOSK_ERROR_CODES = [
   'OVEREXPOSED',
   'BLURRED',
   'STRONG_POSE',
+  /** A face was found but its landmarks make no face (turned away, half out of view, a face-like pattern). */
+  'FACE_UNCLEAR',
   // face liveness (presentation-attack detection)
   'LIVENESS_FAILED',
   'CHALLENGE_EXPIRED',
@@ -44,6 +46,11 @@ export const KIOSK_ERROR_CODES = [
   'TEMPLATE_TAMPERED',
   'KEY_INSECURE',
   'KEY_INVALID',
+  // central server (several kiosks)
+  'CENTRAL_UNREACHABLE',
+  'CENTRAL_REFUSED',
+  'KIOSK_KEY_REFUSED',
+  'CENTRAL_ONLY',
   // services and transports
   'CONSENT_REQUIRED',
   'UNAUTHORIZED',

@@ -42,22 +42,26 @@ export function isoDay(date: Date): string {
 }
 
 /**
- * An error in plain words: the message for its code in the given contexts (most specific
- * first), then the general one for the code, then the service's own message. The error's
- * details fill the message's blanks; one left unfilled means the service's message says more.
+ * An error in plain words, always in the person's language: the message for its code in the given
+ * contexts (most specific first), then the general one for the code; for each, a `.plain` variant
+ * is used when the error's details cannot fill the message's blanks. A code without a message, or
+ * an error that is not the kiosk's, gets the general "something went wrong" with its next step:
+ * the service's own sentence is English, internal, and never shown (it goes to the console).
  */
 export function errorText(t: Translate, err: unknown, contexts: readonly string[] = []): string {
   if (err instanceof DeviceError) return t(`device.${err.device}.${err.problem}` as MessageKey);
   if (err instanceof KioskApiError) {
     const params = detailParams(err.details);
-    for (const key of [...contexts.map((c) => `${c}.${err.code}`), `error.${err.code}`]) {
-      if (!isMessageKey(key)) continue;
-      const text = t(key, params);
-      return /\{\w+\}/.test(text) ? err.message : text;
+    for (const base of [...contexts.map((c) => `${c}.${err.code}`), `error.${err.code}`]) {
+      for (const key of [base, `${base}.plain`]) {
+        if (!isMessageKey(key)) continue;
+        const text = t(key, params);
+        if (!/\{\w+\}/.test(text)) return text;
+      }
     }
-    return err.message;
   }
-  return err instanceof Error ? err.message : String(err);
+  if (typeof console !== 'undefined') console.warn('[kiosk] error without a message of its own:', err);
+  return t('error.unknown');
 }
 
 /**

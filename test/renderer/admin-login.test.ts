@@ -42,11 +42,11 @@ describe('admin login', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('잘못된 시도가 너무 많습니다. 5분 후에 다시 시도하세요.'));
   });
 
-  it("shows the service's own message for a code it has no words for", async () => {
+  it("words every code in the screen's language, never with the service's own (English, internal) sentence", async () => {
     stubBridge({ 'admin.login': () => fail('MIGRATION_FAILED', 'Database migration 0007 failed: disk full') });
     render(AdminLogin, { onlogin: vi.fn() });
     await typePin('1234');
-    expect((await screen.findByRole('alert')).textContent).toBe('Database migration 0007 failed: disk full');
+    expect((await screen.findByRole('alert')).textContent).toBe('The kiosk data could not be upgraded — ask an administrator.');
   });
 
   it('keeps the token in memory only and sends it with admin calls', async () => {

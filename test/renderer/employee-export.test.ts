@@ -83,7 +83,7 @@ describe('employee data export', () => {
     render(EmployeeList, { api: adminCall(TOKEN, vi.fn()) });
     const row = (await screen.findByText('김민준')).closest('tr') as HTMLElement;
     await fireEvent.click(within(row).getByRole('button', { name: '데이터 내보내기' }));
-    expect(await screen.findByText('찾을 수 없습니다. 이미 삭제되었을 수 있습니다.')).toBeTruthy();
+    expect(await screen.findByText('찾을 수 없습니다. 이미 삭제되었을 수 있으니 목록을 새로 고쳐 주세요.')).toBeTruthy();
     expect(clicked).toEqual([]);
   });
 });

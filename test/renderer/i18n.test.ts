@@ -4,6 +4,10 @@ import { KioskApiError } from '../../src-renderer/lib/api.js';
 import { DeviceError } from '../../src-renderer/lib/devices.js';
 import { MESSAGE_KEYS, translate, type MessageKey, type Params } from '../../src-renderer/lib/i18n.js';
 import { confidencePercent, dayPart, errorText } from '../../src-renderer/lib/messages.js';
+import { KIOSK_ERROR_CODES } from '../../src-shared/error-codes.js';
+import type { ClientErrorCode } from '../../src-renderer/lib/api.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 const HANGUL = /[\uac00-\ud7a3]/;
 
@@ -44,11 +48,46 @@ describe('messages', () => {
     const duplicate = new KioskApiError('DUPLICATE', 'This face already matches Ana (E2)', { name: '김민준', code: 'E1001' });
     expect(errorText(t, duplicate, ['wizard.face'])).toBe('This face already matches 김민준 (E1001) — enrollment refused.');
     expect(errorText(t, duplicate, ['wizard.details'])).toBe('That employee code is already in use.');
-    // Without the details that fill the blanks, the service's own sentence is the better one.
-    expect(errorText(t, new KioskApiError('DUPLICATE', 'service text'), ['wizard.face'])).toBe('service text');
+    // Without the details that fill the blanks, the message's plain variant; never the service's English sentence.
+    expect(errorText(t, new KioskApiError('DUPLICATE', 'service text'), ['wizard.face'])).toBe(translate('en', 'wizard.face.DUPLICATE.plain'));
     expect(errorText(t, new KioskApiError('LOCKED_OUT', 'locked', { retryAfterSeconds: 181 }))).toBe('Too many wrong attempts — try again in 4 min.');
     expect(errorText(t, new KioskApiError('BLURRED', 'blur 12.3 < 40'), ['wizard.face'])).toBe('Blurred — hold still for a moment.');
-    expect(errorText(t, new KioskApiError('LOCKED_OUT', 'Try again in 5 minutes'))).toBe('Try again in 5 minutes');
+    expect(errorText(t, new KioskApiError('LOCKED_OUT', 'Try again in 5 minutes'))).toBe('Too many wrong attempts — wait a few minutes, then try again.');
+    // A code nobody wrote words for, and an error that is not the kiosk's: the general message, not the raw text.
+    expect(errorText(t, new KioskApiError('SOMETHING_NEW', 'raw internal text'))).toBe(translate('en', 'error.unknown'));
+    expect(errorText(t, new Error('TypeError: x is undefined'))).toBe(translate('en', 'error.unknown'));
     expect(errorText(t, new DeviceError('microphone', 'denied', 'x'))).toBe('Microphone permission denied — ask an administrator');
+  });
+
+  it('walks every error code the handlers can return and checks both catalogues have a message for it', () => {
+    // Every code the main process throws (KioskError is typed by this list) and every code the client raises itself.
+    const thrown = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (path.endsWith('.ts')) for (const m of readFileSync(path, 'utf8').matchAll(/KioskError\(\s*'([A-Z_]+)'/g)) thrown.add(m[1]!);
+      }
+    };
+    walk(join(__dirname, '../../src-main'));
+    expect(thrown.size).toBeGreaterThan(30);
+    const known = new Set<string>(KIOSK_ERROR_CODES);
+    expect([...thrown].filter((code) => !known.has(code))).toEqual([]);
+    const client: ClientErrorCode[] = ['NETWORK', 'TIMEOUT', 'BAD_REPLY'];
+    const raw = 'Landmarks are degenerate: the mouth is not below the eyes';
+    for (const code of [...KIOSK_ERROR_CODES, ...client]) {
+      const key = `error.${code}` as MessageKey;
+      expect(MESSAGE_KEYS, `no message for ${code}`).toContain(key);
+      for (const lang of ['en', 'ko'] as const) {
+        const t = (k: MessageKey, params?: Params) => translate(lang, k, params);
+        // With no details at all (what a reply without them gives), still the person's language, no blanks, never the raw text.
+        const text = errorText(t, new KioskApiError(code, raw));
+        expect(text, `${lang} ${code}`).not.toBe(raw);
+        expect(text, `${lang} ${code}`).not.toMatch(/\{\w+\}/);
+        if (lang === 'ko') expect(text, code).toMatch(HANGUL);
+        // A next step: every message says what to do, after the dash (EN) or in a second sentence (KO).
+        if (lang === 'en') expect(text, code).toMatch(/—|\. [A-Z]|, then /);
+      }
+    }
   });
 });

@@ -65,7 +65,7 @@ describe('kiosk PIN fallback', () => {
     await fireEvent.input(screen.getByLabelText('Employee code'), { target: { value: 'K0042' } });
     await tap('Next', '1', '1', '1', '1', 'OK');
     const dialog = within(screen.getByRole('dialog', { name: 'Clock in with PIN' }));
-    await waitFor(() => expect(dialog.getByRole('alert').textContent).toBe('Employee code or PIN is wrong.'));
+    await waitFor(() => expect(dialog.getByRole('alert').textContent).toBe('Employee code or PIN is wrong — check both and try again.'));
     expect(screen.queryByTestId('result-card')).toBeNull();
     expect((screen.getByLabelText('PIN') as HTMLInputElement).value).toBe('1111');
   });

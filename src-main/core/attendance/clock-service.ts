@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { KioskError, isKioskError, type KioskErrorCode } from '../errors.js';
 import type { FaceAnalysis } from '../face/engine.js';
 import type { Landmarks68 } from '../face/types.js';
+import { landmarksMakeAFace } from '../face/unclear-face.js';
 import { ChallengeIssuer, verifyChallenge, type IssuedChallenge } from '../liveness/challenge.js';
 import { enforcePassiveLiveness } from '../liveness/passive.js';
 import { decide, type DecisionPolicy } from '../match/decision.js';
@@ -39,7 +40,7 @@ type Punched = { readonly outcome: 'recorded'; readonly event: PunchEvent; reado
 
 /** Frame failures that mean "this frame shows no usable face", as opposed to a broken request. */
 const FRAME_QUALITY_CODES: ReadonlySet<KioskErrorCode> = new Set([
-  'NO_FACE', 'MULTIPLE_FACES', 'FACE_TOO_SMALL', 'TOO_DARK', 'OVEREXPOSED', 'BLURRED', 'STRONG_POSE',
+  'NO_FACE', 'MULTIPLE_FACES', 'FACE_TOO_SMALL', 'TOO_DARK', 'OVEREXPOSED', 'BLURRED', 'STRONG_POSE', 'FACE_UNCLEAR',
   'CORRUPT_IMAGE', 'UNSUPPORTED_FORMAT', 'EMPTY_INPUT', 'BAD_FRAME',
 ]);
 
@@ -92,8 +93,11 @@ export class ClockService {
     const instruction = mode === 'challenge' ? this.consumeChallenge(options.challengeId) : undefined;
     const good = await this.analyseBurst(frames);
     const landmarks = good.map((a) => a.landmarks);
-    if (mode === 'passive') enforcePassiveLiveness(landmarks);
-    if (instruction !== undefined) enforceChallenge(instruction, landmarks);
+    // The landmarks are the landmark net's: a set that measures nothing is an unclear face, not bad input.
+    landmarksMakeAFace(() => {
+      if (mode === 'passive') enforcePassiveLiveness(landmarks);
+      if (instruction !== undefined) enforceChallenge(instruction, landmarks);
+    });
     const probe = meanVector(good.map((a) => a.embedding));
     const recognition = this.match(claim, probe);
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };

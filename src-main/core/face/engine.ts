@@ -16,6 +16,7 @@ import { FaceEncoder } from './encoder.js';
 import { flipHorizontal } from './flip.js';
 import { LandmarkDetector } from './landmarker.js';
 import { mergeDetections } from './detections.js';
+import { landmarksMakeAFace } from './unclear-face.js';
 import { padWithBorderColour, type PaddedImage } from './pad.js';
 import { assessQuality, enforceQuality, DEFAULT_QUALITY_THRESHOLDS, type FaceQuality, type QualityThresholds } from './quality.js';
 import type { AlignedFace, Detection, Embedding, Landmarks68, RgbImage } from './types.js';
@@ -98,8 +99,10 @@ export class FaceEngine {
   async analyze(input: RgbImage, mode: FaceMode): Promise<FaceAnalysis> {
     const { image, detection, offsetX, offsetY } = await this.findFace(input, mode);
     const landmarks = await this.landmarker.detect(image, detection.box);
-    const chip = alignFace(image, landmarks);
-    const quality = mode === 'evaluate' ? null : assessQuality(image, detection, landmarks, chip, this.thresholds);
+    const { chip, quality } = landmarksMakeAFace(() => {
+      const chip = alignFace(image, landmarks);
+      return { chip, quality: mode === 'evaluate' ? null : assessQuality(image, detection, landmarks, chip, this.thresholds) };
+    });
     if (quality) enforceQuality(quality, this.thresholds);
     const embedding = await this.embedChip(chip.image);
     if (offsetX === 0 && offsetY === 0) return { embedding, detection, landmarks, quality, chip };
@@ -191,3 +194,4 @@ function nearestToCentre(faces: readonly Detection[], image: RgbImage): Detectio
   const distance = (d: Detection): number => Math.hypot(d.box.x + d.box.width / 2 - cx, d.box.y + d.box.height / 2 - cy);
   return faces.reduce((a, b) => (distance(b) < distance(a) ? b : a));
 }
+
