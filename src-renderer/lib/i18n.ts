@@ -255,7 +255,7 @@ const en = {
   'reports.badRange': 'The start date must not be after the end date.',
 
   'error.NO_FACE': 'No face found — look at the camera.',
-  'error.LIVENESS_FAILED': 'This looks like a picture, not a live face — look at the camera, blink and try again.',
+  'error.LIVENESS_FAILED': 'The kiosk could not confirm a live face this time — look at the camera, say your name or smile, and try again. Your PIN works too.',
   'error.CHALLENGE_EXPIRED': 'That instruction has expired — try again.',
   'error.MULTIPLE_FACES': 'More than one face — only one person in view, please.',
   'error.FACE_TOO_SMALL': 'Face too small — step closer to the camera.',
@@ -568,7 +568,7 @@ const ko: Record<MessageKey, string> = {
   'reports.badRange': '시작일이 종료일보다 늦을 수 없습니다.',
 
   'error.NO_FACE': '얼굴이 보이지 않습니다. 카메라를 바라봐 주세요.',
-  'error.LIVENESS_FAILED': '실제 얼굴이 아닌 사진으로 보입니다. 카메라를 보고 눈을 깜박인 뒤 다시 시도해 주세요.',
+  'error.LIVENESS_FAILED': '이번에는 실제 얼굴인지 확인하지 못했습니다. 카메라를 보며 이름을 말하거나 미소를 지은 뒤 다시 시도해 주세요. PIN으로도 기록할 수 있습니다.',
   'error.CHALLENGE_EXPIRED': '안내 시간이 지났습니다. 다시 시도해 주세요.',
   'error.MULTIPLE_FACES': '여러 얼굴이 보입니다. 한 사람만 화면에 있어야 합니다.',
   'error.FACE_TOO_SMALL': '얼굴이 너무 작습니다. 카메라에 더 가까이 와 주세요.',

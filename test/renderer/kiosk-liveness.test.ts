@@ -103,6 +103,23 @@ describe('kiosk screen and face liveness', () => {
     expect(callsTo(invoke, 'clock.face')).toEqual([{ frames: Array(5).fill(FAKE_JPEG_BASE64) }]);
   });
 
+  it('in passive mode a refusal does not call the person a picture: it says what to do, in both languages', async () => {
+    stubCamera();
+    stubBridge({
+      'face.detect': steadyFace,
+      'clock.face': () => fail('LIVENESS_FAILED', 'This looks like a still picture, not a live face.', { reason: 'no_motion' }),
+    });
+    render(KioskScreen, { props: { livenessMode: 'passive', recognition: { face: 'identify', voice: 'verify' } } });
+    const card = await screen.findByTestId('result-card', {}, { timeout: 5000 });
+    const english = 'The kiosk could not confirm a live face this time — look at the camera, say your name or smile, and try again. Your PIN works too.';
+    expect(within(card).getByText(english)).toBeTruthy();
+    expect(card.textContent).not.toMatch(/picture|photo/i);
+    expect(within(card).getByRole('button', { name: 'Try again' })).toBeTruthy();
+    locale.set('ko');
+    await waitFor(() => expect(card.textContent).toContain('이번에는 실제 얼굴인지 확인하지 못했습니다.'));
+    expect(card.textContent).not.toMatch(/사진/);
+  });
+
   it('takes the mode from kiosk.status', async () => {
     stubCamera();
     stubBridge({ 'kiosk.status': () => ok<'kiosk.status'>({ ready: true, kioskId: 'k1', models: [], enrolled: 1, livenessMode: 'challenge', recognition: { face: 'identify', voice: 'verify' } }) });

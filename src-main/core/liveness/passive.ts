@@ -88,10 +88,14 @@ export function enforcePassiveLiveness(sequence: readonly Landmarks68[], thresho
   throw new KioskError('LIVENESS_FAILED', PASSIVE_MESSAGES[assessment.reason], { reason: assessment.reason, ...assessment.measures });
 }
 
+/**
+ * Never "this is a picture": passive liveness also refuses live people who held still (its false
+ * rejections are not yet measured low), so a refusal says what to do, not what the person is.
+ */
 const PASSIVE_MESSAGES: Record<PassiveFailure, string> = {
-  too_few_frames: 'Too few camera frames showed your face to check it is live. Look at the camera and try again.',
-  no_motion: 'This looks like a still picture, not a live face. Look at the camera, say your name or blink, and try again.',
-  flat_motion: 'This looks like a picture held up to the camera, not a live face. Look at the camera yourself and try again.',
+  too_few_frames: 'Too few camera frames showed the face to confirm it is live. Keep looking at the camera a moment longer and try again.',
+  no_motion: 'A live face could not be confirmed this time. Look at the camera, say your name or smile, and try again.',
+  flat_motion: 'A live face could not be confirmed this time. Look at the camera, say your name or smile, and try again.',
 };
 
 function measure(sequence: readonly Landmarks68[]): PassiveMeasures {
