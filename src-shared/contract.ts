@@ -131,8 +131,12 @@ export interface PunchEvent {
 export type ClockResult =
   /** `undo` (face and voice punches): a single-use token for "Not you?", valid for `expiresInMs`. */
   | { outcome: 'recorded'; event: PunchEvent; undo?: { token: string; expiresInMs: number } }
-  /** Same employee punched again within the debounce window: nothing written. */
-  | { outcome: 'debounced'; event: PunchEvent }
+  /**
+   * Same employee punched again within the debounce window: nothing written. `event` is the earlier
+   * punch; `nextPunchAt` (ISO-8601) is when the next punch is accepted, and `nextDirection` what it
+   * would be then ('out' while the shift `event` opened is still open).
+   */
+  | { outcome: 'debounced'; event: PunchEvent; nextPunchAt: string; nextDirection: PunchDirection }
   /** not_verified: the employee code and the face or voice did not go together (which of them is never said). */
   | { outcome: 'not_recognised'; reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' | 'not_verified' };
 

@@ -48,16 +48,36 @@ describe('kiosk result card', () => {
     expect(screen.getByText('일치도 91%')).toBeTruthy();
   });
 
-  it('tells a debounced punch apart from a new one', () => {
-    const at = todayAt(13, 2);
-    const outcome: Outcome = {
+  it('tells a debounced punch apart from a new one: when it was, and when the next punch is accepted', () => {
+    const at = todayAt(9, 2);
+    // 09:02:30 + 1 minute: accepted from 09:03:30, so the card says 09:04 (never a minute that is still refused).
+    const first = new Date(new Date(at).getTime() + 30_000).toISOString();
+    const outcome = (direction: 'in' | 'out', nextDirection: 'in' | 'out'): Outcome => ({
       kind: 'clock',
       modality: 'face',
-      result: { outcome: 'debounced', event: { employee: { id: 7, code: 'E1001', name: 'Ana Silva' }, direction: 'in', modality: 'face', score: 0.8, at } },
-    };
-    render(ResultCard, { outcome });
-    expect(screen.getByText('Already recorded at 13:02 — nothing new was written.')).toBeTruthy();
-    expect(screen.queryByText('Clocked in at 13:02')).toBeNull();
+      result: {
+        outcome: 'debounced',
+        event: { employee: { id: 7, code: 'E1001', name: 'Ana Silva' }, direction, modality: 'voice', score: 0.8, at: first },
+        nextPunchAt: new Date(Date.parse(first) + 60_000).toISOString(),
+        nextDirection,
+      },
+    });
+    const { unmount } = render(ResultCard, { outcome: outcome('in', 'out') });
+    expect(screen.getByText('You clocked in at 09:02 — you can clock out from 09:04.')).toBeTruthy();
+    expect(screen.getByText('Nothing new was recorded.')).toBeTruthy();
+    expect(screen.queryByText('Clocked in at 09:02')).toBeNull();
+    // The earlier punch's way and score would read as this attempt's.
+    expect(screen.queryByText('Voice')).toBeNull();
+    expect(screen.queryByText(/Match/)).toBeNull();
+    unmount();
+
+    locale.set('ko');
+    const ko = render(ResultCard, { outcome: outcome('in', 'out') });
+    expect(screen.getByText('09:02에 출근하셨습니다. 09:04부터 퇴근을 기록할 수 있습니다.')).toBeTruthy();
+    ko.unmount();
+    render(ResultCard, { outcome: outcome('out', 'in') });
+    expect(screen.getByText('09:02에 퇴근하셨습니다. 09:04부터 다시 출근을 기록할 수 있습니다.')).toBeTruthy();
+    locale.set('en');
   });
 
   it('shows the not-recognised state with its reason and the three ways forward', async () => {

@@ -79,8 +79,16 @@ describe('ClockService.clockFace', () => {
 
     // Ann's exact face now would score 1: the answer carries the earlier event's 0.7, not a new one.
     // The earlier event is answered, without a new undo token: nothing new was written.
-    expect(await clockFace(ANN)).toEqual({ outcome: 'debounced', event: first.outcome === 'recorded' ? first.event : null });
+    // It also says when the next punch is accepted (5 minutes after the first) and that it will be a clock-out.
+    const earlier = first.outcome === 'recorded' ? first.event : null;
+    const nextPunchAt = new Date(Date.parse(earlier!.at) + 5 * MINUTE).toISOString();
+    expect(await clockFace(ANN)).toEqual({ outcome: 'debounced', event: earlier, nextPunchAt, nextDirection: 'out' });
     expect(attendance(s)).toHaveLength(1);
+    s.clock.advance(1);
+    expect(await clockFace(ANN)).toMatchObject({ outcome: 'recorded', event: { direction: 'out', at: nextPunchAt } });
+    // After the clock-out, a repeat says the next punch clocks in again.
+    s.clock.advance(2 * MINUTE);
+    expect(await clockFace(ANN)).toMatchObject({ outcome: 'debounced', event: { direction: 'out' }, nextPunchAt: new Date(Date.parse(nextPunchAt) + 5 * MINUTE).toISOString(), nextDirection: 'in' });
   });
 
   it('after the clock was set back, a punch earlier than the last one is recorded, not debounced', async () => {

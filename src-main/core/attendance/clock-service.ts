@@ -7,7 +7,7 @@
  * BEGIN IMMEDIATE transaction, so simultaneous clock-ins — from this process or another one
  * on the same database — are serialised: none lost, none duplicated, directions consistent.
  */
-import type { BiometricModality, ChallengeInstruction, Locale } from '../../../src-shared/vocabulary.js';
+import type { BiometricModality, ChallengeInstruction, Locale, PunchDirection } from '../../../src-shared/vocabulary.js';
 import type { ClockResult, Outputs, PunchEvent } from '../../../src-shared/contract.js';
 import { randomBytes } from 'node:crypto';
 import { KioskError, isKioskError, type KioskErrorCode } from '../errors.js';
@@ -36,7 +36,9 @@ type Recognition =
 type Claim = { readonly modality: BiometricModality; readonly gallery: ModalityGallery; readonly employeeCode: string | undefined };
 
 /** What a punch wrote, with the event's id for the undo token. */
-type Punched = { readonly outcome: 'recorded'; readonly event: PunchEvent; readonly eventId: number } | { readonly outcome: 'debounced'; readonly event: PunchEvent };
+type Punched =
+  | { readonly outcome: 'recorded'; readonly event: PunchEvent; readonly eventId: number }
+  | { readonly outcome: 'debounced'; readonly event: PunchEvent; readonly nextPunchAt: string; readonly nextDirection: PunchDirection };
 
 /** Frame failures that mean "this frame shows no usable face", as opposed to a broken request. */
 const FRAME_QUALITY_CODES: ReadonlySet<KioskErrorCode> = new Set([
@@ -294,10 +296,14 @@ export class ClockService {
       const debounceMs = store.settings.get('debounceMinutes') * 60_000;
       // Only a later punch is a repeat: after the clock was set back, the person can still clock in.
       const sinceLast = last === undefined ? Number.NaN : now.getTime() - Date.parse(last.occurredAt);
+      const maxShiftHours = store.settings.get('maxShiftHours');
       if (last !== undefined && sinceLast >= 0 && sinceLast < debounceMs) {
-        return { outcome: 'debounced', event: toPunch(employee, last) };
+        // Say when the next punch is accepted, and what it will be then, so the person is not left guessing.
+        const nextPunchAt = new Date(Date.parse(last.occurredAt) + debounceMs).toISOString();
+        const nextDirection = last.direction === 'in' && closesShift(last.occurredAt, nextPunchAt, maxShiftHours) ? 'out' : 'in';
+        return { outcome: 'debounced', event: toPunch(employee, last), nextPunchAt, nextDirection };
       }
-      const shiftOpen = last?.direction === 'in' && closesShift(last.occurredAt, now.toISOString(), store.settings.get('maxShiftHours'));
+      const shiftOpen = last?.direction === 'in' && closesShift(last.occurredAt, now.toISOString(), maxShiftHours);
       const direction = shiftOpen ? 'out' : 'in';
       const event = store.attendance.append({ employeeId, direction, kioskId, occurredAt: now, ...how });
       return { outcome: 'recorded', event: toPunch(employee, event), eventId: event.id };
