@@ -18,11 +18,11 @@ const CHALLENGE_ID = '0123456789abcdef0123456789abcdef';
 const notRecognised = () => ok<'clock.face'>({ outcome: 'not_recognised', reason: 'below_threshold' });
 
 /** A 2.5 s limit keeps the filming short here: 2.5 s less the 2 s sending margin. */
-function challengeAttempt(instruction: Outputs['clock.face.challenge']['instruction'], clockFace = notRecognised) {
+function challengeAttempt(instruction: Outputs['clock.face.challenge']['instruction'], clockFace = notRecognised, timeLimitMs = 2500) {
   stubCamera();
   const invoke = stubBridge({
     'face.detect': steadyFace,
-    'clock.face.challenge': () => ok<'clock.face.challenge'>({ challengeId: CHALLENGE_ID, instruction, timeLimitMs: 2500 }),
+    'clock.face.challenge': () => ok<'clock.face.challenge'>({ challengeId: CHALLENGE_ID, instruction, timeLimitMs }),
     'clock.face': clockFace,
   });
   render(KioskScreen, { props: { livenessMode: 'challenge', recognition: { face: 'identify', voice: 'verify' } } });
@@ -51,7 +51,8 @@ describe('kiosk screen and face liveness', () => {
     const invoke = challengeAttempt('turn_left');
     const prompt = await screen.findByTestId('challenge', {}, { timeout: 5000 });
     expect(within(prompt).getByText('Slowly turn your head a little to your left')).toBeTruthy();
-    expect(within(prompt).getByText('3 s')).toBeTruthy();
+    // The filming's time (0.5 s here), not the challenge's limit.
+    expect(within(prompt).getByText('1 s')).toBeTruthy();
 
     const card = await screen.findByTestId('result-card', {}, { timeout: 5000 });
     expect(within(card).getByText('Not recognised')).toBeTruthy();
@@ -67,9 +68,19 @@ describe('kiosk screen and face liveness', () => {
     const invoke = challengeAttempt('blink');
     const prompt = await screen.findByTestId('challenge', {}, { timeout: 5000 });
     expect(within(prompt).getByText('눈을 잠깐 감았다가 떠 주세요')).toBeTruthy();
-    expect(within(prompt).getByText('3초')).toBeTruthy();
+    expect(within(prompt).getByText('1초')).toBeTruthy();
     await screen.findByTestId('result-card', {}, { timeout: 5000 });
     expect(callsTo(invoke, 'clock.face')).toMatchObject([{ challengeId: CHALLENGE_ID }]);
+  });
+
+  it('counts down the ~3 s of filming, not the 10 s limit, and keeps the instruction off the lower face', async () => {
+    challengeAttempt('blink', notRecognised, 10_000);
+    const prompt = await screen.findByTestId('challenge', {}, { timeout: 5000 });
+    expect(within(prompt).getByText('3 s')).toBeTruthy();
+    expect(within(prompt).queryByText('10 s')).toBeNull();
+    expect(prompt.dataset.placement).toBe('top');
+    await waitFor(() => expect(within(prompt).getByText('2 s')).toBeTruthy(), { timeout: 2500 });
+    await screen.findByTestId('result-card', {}, { timeout: 6000 });
   });
 
   it('says the action was not seen when the service refuses the challenge', async () => {
