@@ -167,7 +167,7 @@ export function toMarkdown(r: BenchReport): string {
     line('| stage | ms |');
     line('|---|---|');
     for (const s of v.stages) line(`| ${s.stage} | ${cell(s.ms)} |`);
-    line(`| **VoiceEngine.embedWav, end to end** | ${cell(v.endToEnd)} |`);
+    line(`| **VoiceEngine.embedAudio, end to end** | ${cell(v.endToEnd)} |`);
     line();
     line(`Real-time factor: ${v.realTimeFactor.toFixed(3)} (median time / audio duration). Load average: ${load(v.loadAverage)}.`);
   }

@@ -1,6 +1,6 @@
 /**
  * Voice: 3-second real sentences to a speaker embedding, stage by stage (WAV decode, Silero
- * VAD, log-mel features, encoder) and end to end through VoiceEngine.embedWav, with the
+ * VAD, log-mel features, encoder) and end to end through VoiceEngine.embedAudio, with the
  * real-time factor (processing time / audio duration).
  */
 import { readFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ export interface VoiceBenchResult {
   readonly files: { label: string; seconds: number; speechSeconds: number }[];
   readonly embeddingDim: number;
   readonly stages: { stage: VoiceStage; ms: Summary }[];
-  /** VoiceEngine.embedWav end to end (its quality gates included). */
+  /** VoiceEngine.embedAudio end to end (its quality gates included). */
   readonly endToEnd: Summary;
   /** endToEnd median / audio duration. */
   readonly realTimeFactor: number;
@@ -60,7 +60,7 @@ export async function benchVoice(host: OnnxHost, reps: Repetitions, log: (line: 
       const embedding = await encoder.embed(features);
       const encoderMs = performance.now() - t;
       t = performance.now();
-      await engine.embedWav(f.bytes);
+      await engine.embedAudio(f.bytes);
       const whole = performance.now() - t;
       if (round === 0) {
         embeddingDim = embedding.length;

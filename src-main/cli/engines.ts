@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { KioskError } from '../core/errors.js';
+import { AUDIO_FILE_EXTENSIONS } from '../core/voice/audio-file.js';
 import type { EmbedFile } from '../eval/embed-all.js';
 import { meanOfUnitVectors } from '../core/match/vector-mean.js';
 import type { ModelRef } from '../core/runtime/model-ref.js';
@@ -71,12 +72,12 @@ export async function loadVoiceEmbedders(options: {
   /** Overrides the kiosk's minimum-speech gate, for sets of very short phrases (single digits). */
   minSpeechSeconds?: number | undefined;
 }): Promise<VoiceEmbedders> {
-  const [voice, { OnnxHost }, { decodeWav }, { ModelRegistry }] = await importEngine(
+  const [voice, { OnnxHost }, { decodeAudioFile }, { ModelRegistry }] = await importEngine(
     () =>
       Promise.all([
         import('../core/voice/engine.js'),
         import('../core/runtime/onnx-host.js'),
-        import('../core/voice/pcm.js'),
+        import('../core/voice/audio-file.js'),
         import('../core/runtime/model-registry.js'),
       ]),
     'voice engine',
@@ -89,10 +90,10 @@ export async function loadVoiceEmbedders(options: {
   const crop = (cropSeconds: number | undefined) => (cropSeconds === undefined ? {} : { cropSeconds });
 
   const embedWith = (cropSeconds: number | undefined): EmbedFile => async (path) =>
-    (await engine.embedWav(await readAudio(path), crop(cropSeconds))).embedding;
+    (await engine.embedAudio(await readAudio(path), crop(cropSeconds))).embedding;
   // The baseline sees the same kept (and cropped) speech as the encoder, behind the same gates.
   const baselineWith = (cropSeconds: number | undefined): EmbedFile => async (path) => {
-    const pcm = decodeWav(await readAudio(path));
+    const pcm = await decodeAudioFile(await readAudio(path));
     return engine.meanLogMel(pcm.samples, pcm.sampleRate, crop(cropSeconds));
   };
   return {
@@ -104,7 +105,7 @@ export async function loadVoiceEmbedders(options: {
 }
 
 /** The files each engine reads in an evaluation folder. */
-export const MODALITY_EXTENSIONS = { face: ['.jpg', '.jpeg', '.png', '.pgm', '.gif'], voice: ['.wav'] } as const;
+export const MODALITY_EXTENSIONS = { face: ['.jpg', '.jpeg', '.png', '.pgm', '.gif'], voice: AUDIO_FILE_EXTENSIONS } as const;
 
 export interface Modality {
   readonly model: ModelRef;

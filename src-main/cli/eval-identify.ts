@@ -55,7 +55,7 @@ export const evalIdentifyCommand: Command = {
   ],
   options: {
     modality: { type: 'string', value: 'face|voice', description: 'which engine to evaluate (required)' },
-    gallery: { type: 'string', value: '<dir>', description: 'one sub-folder per identity (images, or .wav files)' },
+    gallery: { type: 'string', value: '<dir>', description: 'one sub-folder per identity (images, or audio files: .wav .flac .ogg .opus .oga .mp3 .webm)' },
     'enroll-count': { type: 'number', value: '<K>', description: 'first K files (by name) enroll an identity with more than K files (default 1)' },
     sizes: { type: 'string', value: '<list>', description: "gallery sizes, e.g. 100,500,all (default all)" },
     'non-mated-fraction': { type: 'number', value: '<F>', description: 'fraction of enrollable identities held out as strangers (default 0.2)' },

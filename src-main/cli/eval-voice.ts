@@ -5,12 +5,11 @@
 import { resolve } from 'node:path';
 import { UsageError, numberOption, positiveOption, stringOption } from './args.js';
 import { DEFAULT_MODELS_DIR, percent, progressPrinter, withoutRoc, writeJson, type Command } from './command.js';
-import { loadVoiceEmbedders } from './engines.js';
+import { MODALITY_EXTENSIONS, loadVoiceEmbedders } from './engines.js';
 import { evaluateGallery, listGallery, type GalleryEvaluation } from '../eval/gallery-protocol.js';
 import { writeRocSvg } from '../eval/roc-svg.js';
 import { createSimilarity } from '../core/match/energy.js';
 
-const AUDIO_EXTENSIONS = ['.wav'];
 const cosine = createSimilarity({ energy: 'cosine' });
 
 const line = (label: string, r: GalleryEvaluation): string =>
@@ -22,7 +21,7 @@ export const evalVoiceCommand: Command = {
   summary: 'evaluate the voice encoder against the mean-log-mel baseline on a gallery folder',
   synopsis: ['eval voice --gallery <dir> [--enroll-count K] [--crop-seconds S] [--min-speech-seconds S] --json <out.json> [--roc <out.svg>]'],
   options: {
-    gallery: { type: 'string', value: '<dir>', description: 'one sub-folder per speaker with .wav files' },
+    gallery: { type: 'string', value: '<dir>', description: 'one sub-folder per speaker with audio files (.wav .flac .ogg .opus .oga .mp3 .webm)' },
     'enroll-count': { type: 'number', value: '<K>', description: 'first K files per speaker (by name) form the template (default 1)' },
     'crop-seconds': { type: 'number', value: '<S>', description: 'crop each probe to S seconds of speech' },
     'min-speech-seconds': {
@@ -49,7 +48,7 @@ export const evalVoiceCommand: Command = {
     const onProgress = progressPrinter(io);
     const started = Date.now();
 
-    const identities = await listGallery(resolve(galleryDir), { enrollCount, extensions: AUDIO_EXTENSIONS });
+    const identities = await listGallery(resolve(galleryDir), { enrollCount, extensions: MODALITY_EXTENSIONS.voice });
     const voice = await loadVoiceEmbedders({ modelsDir, cropSeconds, minSpeechSeconds });
     try {
       const encoder = await evaluateGallery(identities, { ...voice.encoder, similarity: cosine, concurrency, onProgress });

@@ -33,14 +33,14 @@ describe.skipIf(!hasModels || !hasGrid)('VoiceEngine with the trained encoder (G
     engine = await VoiceEngine.create({ host, modelsDir });
     for (const speaker of ['s1', 'p02', 'p03', 'p04', 'p05', 'p06', 'p07', 'p08', 'p09', 'p10']) {
       const files = wavFiles(join(gridDir, speaker)).slice(0, 4);
-      embeddings.set(speaker, await Promise.all(files.map(async (f) => (await engine.embedWav(readBytes(f))).embedding)));
+      embeddings.set(speaker, await Promise.all(files.map(async (f) => (await engine.embedAudio(readBytes(f))).embedding)));
     }
   });
   afterAll(() => host.release());
 
   it('produces deterministic unit-norm embeddings', async () => {
     const file = wavFiles(join(gridDir, 's1'))[0]!;
-    const again = (await engine.embedWav(readBytes(file))).embedding;
+    const again = (await engine.embedAudio(readBytes(file))).embedding;
     expect(Array.from(again)).toEqual(Array.from(embeddings.get('s1')![0]!));
     for (const list of embeddings.values()) for (const e of list) expect(Math.hypot(...e)).toBeCloseTo(1, 4);
   });

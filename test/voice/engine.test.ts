@@ -71,13 +71,13 @@ describe('VoiceEngine: bad input gets typed errors', () => {
     expect(await errorCode(engine.embedPcm(new Float32Array(48000 * 31), 48000))).toBe('PAYLOAD_TOO_LARGE');
   });
   it('zero bytes -> EMPTY_INPUT; an empty sample array -> EMPTY_INPUT', async () => {
-    expect(await errorCode(engine.embedWav(new Uint8Array(0)))).toBe('EMPTY_INPUT');
+    expect(await errorCode(engine.embedAudio(new Uint8Array(0)))).toBe('EMPTY_INPUT');
     expect(await errorCode(engine.embedPcm(new Float32Array(0), 16000))).toBe('EMPTY_INPUT');
   });
   it('a corrupt WAV header -> CORRUPT_AUDIO', async () => {
     const wav = buildWav({ data: new Uint8Array(3200) });
     wav.set([0, 0, 0, 0], 8); // "WAVE" wiped
-    expect(await errorCode(engine.embedWav(wav))).toBe('CORRUPT_AUDIO');
+    expect(await errorCode(engine.embedAudio(wav))).toBe('CORRUPT_AUDIO');
   });
   it('silence and noise -> NO_SPEECH (also for the baseline)', async () => {
     expect(await errorCode(engine.embedPcm(new Float32Array(3 * 16000), 16000))).toBe('NO_SPEECH');
@@ -117,8 +117,8 @@ describe.skipIf(!hasGrid)('VoiceEngine on real speech (GRID)', () => {
     expect(sample.quality.speechDbfs).toBeGreaterThan(-30);
   });
 
-  it('embedWav equals embedPcm of the decoded file', async () => {
-    const fromWav = await engine.embedWav(readBytes(clipPath));
+  it('embedAudio equals embedPcm of the decoded file', async () => {
+    const fromWav = await engine.embedAudio(readBytes(clipPath));
     const fromPcm = await engine.embedPcm(clip, 16000);
     expect(Array.from(fromWav.embedding)).toEqual(Array.from(fromPcm.embedding));
   });
@@ -179,8 +179,8 @@ describe.skipIf(!hasGrid)('VoiceEngine on real speech (GRID)', () => {
 describe.skipIf(!hasFsdd)('VoiceEngine on 8 kHz speech (FSDD)', () => {
   it('embeds an 8 kHz WAV digit once the minimum speech is lowered to its length', async () => {
     const bytes = readBytes(wavFiles(`${fsddDir}/jackson`)[0]!);
-    expect(await errorCode(engine.embedWav(bytes))).toBe('SPEECH_TOO_SHORT');
-    const sample = await engine.embedWav(bytes, { quality: { minSpeechSeconds: 0.1 } });
+    expect(await errorCode(engine.embedAudio(bytes))).toBe('SPEECH_TOO_SHORT');
+    const sample = await engine.embedAudio(bytes, { quality: { minSpeechSeconds: 0.1 } });
     expect(Math.hypot(...sample.embedding)).toBeCloseTo(1, 5);
     expect(sample.speechSeconds).toBeGreaterThan(0.1);
   });

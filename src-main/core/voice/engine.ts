@@ -1,5 +1,5 @@
 /**
- * Voice engine: PCM or WAV in, speaker embedding out. Validates the input, resamples to
+ * Voice engine: PCM or an audio file in, speaker embedding out. Validates the input, resamples to
  * 16 kHz, keeps speech only (Silero VAD), applies the quality gates, then embeds the
  * speech's log-mel frames with the project's ONNX speaker encoder.
  */
@@ -8,7 +8,8 @@ import { ModelRegistry } from '../runtime/model-registry.js';
 import type { OnnxHost } from '../runtime/onnx-host.js';
 import { SpeakerEncoder } from './encoder.js';
 import { logMel } from './features.js';
-import { type AudioLimits, DEFAULT_AUDIO_LIMITS, decodeWav, validatePcm } from './pcm.js';
+import { decodeAudioFile } from './audio-file.js';
+import { type AudioLimits, DEFAULT_AUDIO_LIMITS, validatePcm } from './pcm.js';
 import {
   DEFAULT_VOICE_QUALITY,
   type VoiceQuality,
@@ -88,9 +89,9 @@ export class VoiceEngine {
     return { embedding, speechSeconds: speech.length / VOICE_SAMPLE_RATE, quality };
   }
 
-  /** Embeds a WAV file's contents. */
-  async embedWav(bytes: Uint8Array, opts: EmbedOptions = {}): Promise<VoiceSample> {
-    const { samples, sampleRate } = decodeWav(bytes, this.limits);
+  /** Embeds an audio file's contents: WAV, FLAC, Ogg Opus or Vorbis, MP3 or WebM/Opus (audio-file.ts). */
+  async embedAudio(bytes: Uint8Array, opts: EmbedOptions = {}): Promise<VoiceSample> {
+    const { samples, sampleRate } = await decodeAudioFile(bytes, this.limits);
     return this.embedPcm(samples, sampleRate, opts);
   }
 

@@ -72,7 +72,8 @@ function checkSampleRate(sampleRate: unknown): number {
   return sampleRate;
 }
 
-function checkDuration(frames: number, sampleRate: number, limits: AudioLimits): void {
+/** PAYLOAD_TOO_LARGE when `frames` samples at `sampleRate` last longer than the limit allows. */
+export function checkDuration(frames: number, sampleRate: number, limits: AudioLimits): void {
   const seconds = frames / sampleRate;
   if (seconds > limits.maxSeconds) {
     throw new KioskError(
