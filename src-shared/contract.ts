@@ -260,7 +260,8 @@ export interface Outputs {
     recognition: { face: RecognitionMode; voice: RecognitionMode | null };
   };
   'kiosk.phrase': { phraseId: string; text: string };
-  'face.detect': { width: number; height: number; faces: FaceBox[] };
+  /** blank: the frame is black almost everywhere (the camera shows nothing); absent from older services. */
+  'face.detect': { width: number; height: number; faces: FaceBox[]; blank?: boolean };
   'clock.face.challenge': { challengeId: string; instruction: ChallengeInstruction; timeLimitMs: number };
   'clock.face': ClockResult;
   'clock.voice': ClockResult;

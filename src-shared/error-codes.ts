@@ -21,6 +21,8 @@ export const KIOSK_ERROR_CODES = [
   'STRONG_POSE',
   /** A face was found but its landmarks make no face (turned away, half out of view, a face-like pattern). */
   'FACE_UNCLEAR',
+  /** The camera delivers black frames (covered lens, dead capture): nothing to look for a face in. */
+  'CAMERA_BLANK',
   // face liveness (presentation-attack detection)
   'LIVENESS_FAILED',
   'CHALLENGE_EXPIRED',

@@ -6,7 +6,8 @@
 import type { Outputs } from './api.js';
 
 type Detection = Outputs['face.detect'];
-export type Presence = 'none' | 'too_small' | 'settling' | 'steady';
+/** crowded: two people in view (the kiosk asks for one at a time and clocks no one). */
+export type Presence = 'none' | 'too_small' | 'settling' | 'steady' | 'crowded';
 
 export interface PresenceOptions {
   /** Face width as a fraction of the frame width below which we ask the person to step closer. */
@@ -15,9 +16,14 @@ export interface PresenceOptions {
   steadyPolls: number;
   /** Largest centre movement between polls, as a fraction of the frame width. */
   maxShiftFraction: number;
+  /**
+   * A second face at least this share of the largest one's area (and itself large enough) makes
+   * the frame crowded; a face far behind, or a false detection in the background, does not.
+   */
+  crowdAreaFraction: number;
 }
 
-export const DEFAULT_PRESENCE: PresenceOptions = { minWidthFraction: 0.1, steadyPolls: 3, maxShiftFraction: 0.06 };
+export const DEFAULT_PRESENCE: PresenceOptions = { minWidthFraction: 0.1, steadyPolls: 3, maxShiftFraction: 0.06, crowdAreaFraction: 0.3 };
 
 export class PresenceTracker {
   private streak = 0;
@@ -31,7 +37,13 @@ export class PresenceTracker {
       this.reset();
       return 'none';
     }
-    if (face.width / detection.width < this.options.minWidthFraction) {
+    const minWidth = this.options.minWidthFraction * detection.width;
+    const crowd = detection.faces.some((f) => f !== face && f.width >= minWidth && f.width * f.height >= this.options.crowdAreaFraction * face.width * face.height);
+    if (crowd) {
+      this.reset();
+      return 'crowded';
+    }
+    if (face.width < minWidth) {
       this.reset();
       return 'too_small';
     }

@@ -144,6 +144,10 @@ describe('face engine on the sample photos shipped with face-api', () => {
   it('reports NO_FACE for an image without a face', async () => {
     const grey: RgbImage = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 3).fill(128) };
     expect(await codeOf(engine.analyze(grey, 'probe'))).toBe('NO_FACE');
+    // A black frame is the camera showing nothing, said as such; face.detect flags it too.
+    const black: RgbImage = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 3) };
+    expect(await codeOf(engine.analyze(black, 'probe'))).toBe('CAMERA_BLANK');
+    expect(await codeOf(engine.analyze(black, 'enroll'))).toBe('CAMERA_BLANK');
   });
 
   it.each<[string, (image: RgbImage) => RgbImage, KioskErrorCode]>([

@@ -50,12 +50,12 @@ describe('kiosk screen after a face attempt', () => {
 
   it('keeps one set on an error card too, and words the error in the current language', async () => {
     const { card } = await faceAttempt(() => fail('MULTIPLE_FACES', 'more than one face in the frames'));
-    expect(within(card).getByText('More than one face — only one person in view, please.')).toBeTruthy();
+    expect(within(card).getByText('One person at a time, please — only the person clocking in or enrolling should be in view.')).toBeTruthy();
     expect(buttons('Use voice')).toHaveLength(1);
     expect(buttons('Use PIN')).toHaveLength(1);
 
     locale.set('ko');
-    await waitFor(() => expect(within(card).getByText('여러 얼굴이 보입니다. 한 사람만 화면에 있어야 합니다.')).toBeTruthy());
+    await waitFor(() => expect(within(card).getByText('한 번에 한 사람씩 해 주세요. 기록하거나 등록하는 사람만 화면에 있어야 합니다.')).toBeTruthy());
     expect(buttons('음성으로 기록')).toHaveLength(1);
     expect(buttons('PIN으로 기록')).toHaveLength(1);
   });
@@ -88,5 +88,34 @@ describe('kiosk screen after a face attempt', () => {
     expect(cancelled).toBeTruthy();
     expect(buttons('Use PIN')).toHaveLength(1);
     expect(buttons('Use voice')).toHaveLength(1);
+  });
+
+  it('asks for one person at a time while two faces are in view, and clocks no one', async () => {
+    stubCamera();
+    const two = () =>
+      ok<'face.detect'>({
+        width: 480,
+        height: 360,
+        faces: [
+          { x: 60, y: 90, width: 150, height: 170, score: 0.95 },
+          { x: 280, y: 100, width: 130, height: 150, score: 0.9 },
+        ],
+      });
+    const invoke = stubBridge({ 'face.detect': two });
+    render(KioskScreen);
+    await waitFor(() => expect(screen.getByTestId('camera-hint').textContent).toBe('One person at a time, please'), { timeout: 3000 });
+    locale.set('ko');
+    await waitFor(() => expect(screen.getByTestId('camera-hint').textContent).toBe('한 번에 한 사람씩 기록해 주세요'));
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(callsTo(invoke, 'clock.face')).toEqual([]);
+  });
+
+  it('says the camera shows nothing when its frames are black', async () => {
+    stubCamera();
+    stubBridge({ 'face.detect': () => ok<'face.detect'>({ width: 480, height: 360, faces: [], blank: true }) });
+    render(KioskScreen);
+    await waitFor(() => expect(screen.getByTestId('camera-hint').textContent).toBe('The camera shows nothing — check that it is not covered. You can use your PIN.'), { timeout: 3000 });
+    locale.set('ko');
+    await waitFor(() => expect(screen.getByTestId('camera-hint').textContent).toContain('카메라에 아무것도 보이지 않습니다.'));
   });
 });

@@ -41,4 +41,13 @@ describe('steady face presence', () => {
     expect(largestFace(frame([0, 0, 60], [300, 20, 120], [100, 0, 90]))?.x).toBe(300);
     expect(largestFace(frame())).toBeUndefined();
   });
+
+  it('is crowded while two people are in view, not when a face far behind or a small false detection is', () => {
+    const tracker = new PresenceTracker();
+    expect(tracker.update(frame([40, 60, 120], [300, 60, 100]))).toBe('crowded');
+    // Crowded resets the streak: one person must then hold still again.
+    expect(tracker.update(frame([40, 60, 120]))).toBe('settling');
+    expect(tracker.update(frame([40, 60, 120], [300, 60, 50]))).toBe('settling');
+    expect(tracker.update(frame([40, 60, 120], [300, 60, 30]))).toBe('steady');
+  });
 });

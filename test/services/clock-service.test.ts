@@ -148,6 +148,13 @@ describe('ClockService.clockFace', () => {
     expect(attendance(s)).toEqual([]);
   });
 
+  it('face.detect flags a camera that shows nothing; a burst of black frames is CAMERA_BLANK, not NO_FACE', async () => {
+    await enrolFace(s, 'E001', 'Ann', ANN);
+    expect(await s.clocking.detect(s.face.failing('CAMERA_BLANK'))).toMatchObject({ faces: [], blank: true });
+    expect(await s.clocking.detect(s.face.face(ANN))).toMatchObject({ blank: false });
+    await expect(s.clocking.clockFace([s.face.failing('CAMERA_BLANK'), s.face.failing('CAMERA_BLANK')])).rejects.toMatchObject({ code: 'CAMERA_BLANK' });
+  });
+
   it('does not skip a failure that is not about the frame: it fails the whole burst', async () => {
     await enrolFace(s, 'E001', 'Ann', ANN);
     await expect(s.clocking.clockFace([s.face.face(ANN), s.face.failing('INTERNAL')])).rejects.toMatchObject({ code: 'INTERNAL' });

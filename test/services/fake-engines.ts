@@ -77,7 +77,8 @@ export class FakeFaceEngine implements FaceAnalyzer {
 
   async detectBytes(bytes: Uint8Array): Promise<DetectedFaces> {
     const outcome = this.lookup(bytes);
-    return { width: FRAME_WIDTH, height: FRAME_HEIGHT, detections: outcome instanceof KioskError ? [] : [outcome.detection] };
+    const failed = outcome instanceof KioskError;
+    return { width: FRAME_WIDTH, height: FRAME_HEIGHT, detections: failed ? [] : [outcome.detection], blank: failed && outcome.code === 'CAMERA_BLANK' };
   }
 
   private prepare(outcome: FaceAnalysis | KioskError): Uint8Array {

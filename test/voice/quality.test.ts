@@ -41,7 +41,13 @@ describe('measureVoiceQuality', () => {
 
   it('reports no clipping and no level for no speech', () => {
     const q = measureVoiceQuality(new Float32Array(100).fill(1), 16000, new Float32Array(0), 16000);
-    expect(q).toEqual({ speechSeconds: 0, speechDbfs: -Infinity, clippedFraction: 0 });
+    expect(q).toEqual({ speechSeconds: 0, speechDbfs: -Infinity, clippedFraction: 0, inputClippedFraction: 1 });
+  });
+
+  it('counts clipped samples over the whole input too', () => {
+    const input = new Float32Array(1000);
+    for (let i = 0; i < 50; i++) input[i * 20] = 1;
+    expect(measureVoiceQuality(input, 16000, new Float32Array(0), 16000).inputClippedFraction).toBeCloseTo(0.05, 12);
   });
 });
 
@@ -51,6 +57,13 @@ describe('assertVoiceQuality', () => {
   });
   it('no speech -> NO_SPEECH', () => {
     expect(codeOf({ speechSeconds: 0, speechDbfs: -Infinity, clippedFraction: 0 })).toBe('NO_SPEECH');
+  });
+  it('a saturated microphone with too little speech found -> CLIPPING (too loud), not NO_SPEECH or SPEECH_TOO_SHORT', () => {
+    const saturated = { speechSeconds: 0, speechDbfs: -Infinity, clippedFraction: 0, inputClippedFraction: 0.3 };
+    expect(codeOf(saturated)).toBe('CLIPPING');
+    expect(codeOf({ ...saturated, speechSeconds: 0.4, speechDbfs: -3 })).toBe('CLIPPING');
+    // A few clipped clicks in a silent recording are not an overload: still "no speech heard".
+    expect(codeOf({ ...saturated, inputClippedFraction: DEFAULT_VOICE_QUALITY.maxInputClippedFraction })).toBe('NO_SPEECH');
   });
   it('less than 1.0 s of speech -> SPEECH_TOO_SHORT', () => {
     expect(codeOf({ ...good, speechSeconds: 0.99 })).toBe('SPEECH_TOO_SHORT');

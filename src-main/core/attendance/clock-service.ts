@@ -42,7 +42,7 @@ type Punched =
 
 /** Frame failures that mean "this frame shows no usable face", as opposed to a broken request. */
 const FRAME_QUALITY_CODES: ReadonlySet<KioskErrorCode> = new Set([
-  'NO_FACE', 'MULTIPLE_FACES', 'FACE_TOO_SMALL', 'TOO_DARK', 'OVEREXPOSED', 'BLURRED', 'STRONG_POSE', 'FACE_UNCLEAR',
+  'NO_FACE', 'MULTIPLE_FACES', 'FACE_TOO_SMALL', 'TOO_DARK', 'OVEREXPOSED', 'BLURRED', 'STRONG_POSE', 'FACE_UNCLEAR', 'CAMERA_BLANK',
   'CORRUPT_IMAGE', 'UNSUPPORTED_FORMAT', 'EMPTY_INPUT', 'BAD_FRAME',
 ]);
 
@@ -70,10 +70,11 @@ export class ClockService {
 
   /** Face boxes for drawing (no identification, no quality gates). */
   async detect(image: Uint8Array): Promise<Outputs['face.detect']> {
-    const { width, height, detections } = await this.context.face.engine.detectBytes(image);
+    const { width, height, detections, blank } = await this.context.face.engine.detectBytes(image);
     return {
       width,
       height,
+      blank,
       faces: detections.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score })),
     };
   }

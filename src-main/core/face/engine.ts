@@ -17,6 +17,7 @@ import { flipHorizontal } from './flip.js';
 import { LandmarkDetector } from './landmarker.js';
 import { mergeDetections } from './detections.js';
 import { landmarksMakeAFace } from './unclear-face.js';
+import { isBlankImage } from './blank-frame.js';
 import { padWithBorderColour, type PaddedImage } from './pad.js';
 import { assessQuality, enforceQuality, DEFAULT_QUALITY_THRESHOLDS, type FaceQuality, type QualityThresholds } from './quality.js';
 import type { AlignedFace, Detection, Embedding, Landmarks68, RgbImage } from './types.js';
@@ -61,6 +62,8 @@ export interface DetectedFaces {
   readonly width: number;
   readonly height: number;
   readonly detections: Detection[];
+  /** The frame is black almost everywhere: the camera shows nothing (see blank-frame.ts). */
+  readonly blank: boolean;
 }
 
 export class FaceEngine {
@@ -92,7 +95,8 @@ export class FaceEngine {
   /** Faces in an encoded image (JPEG, PNG, ...), with the decoded image's size for drawing them. */
   async detectBytes(bytes: Uint8Array): Promise<DetectedFaces> {
     const image = decodeImage(bytes);
-    return { width: image.width, height: image.height, detections: await this.detect(image) };
+    const detections = await this.detect(image);
+    return { width: image.width, height: image.height, detections, blank: detections.length === 0 && isBlankImage(image) };
   }
 
   /** Detection and landmarks are returned in `input`'s pixels, even when the face was found on a framed copy. */
@@ -157,6 +161,9 @@ export class FaceEngine {
       const bothScales = mode === 'evaluate' || onFrame.length === 0;
       const faces = bothScales ? mergeDetections(onFrame, await this.detectShifted(image, framed, minScore)) : onFrame;
       if (faces.length > 0) return { ...framed, detection: this.pickFace(faces, framed.image, mode) };
+    }
+    if (isBlankImage(image)) {
+      throw new KioskError('CAMERA_BLANK', 'The camera shows nothing. Check that it is not covered and is connected.');
     }
     throw new KioskError('NO_FACE', 'No face found. Look at the camera with your face fully in view.');
   }

@@ -13,6 +13,11 @@ export interface VoiceQualityThresholds {
   readonly maxClippedFraction: number;
   /** Speech RMS below this, in dB relative to full scale, is refused (TOO_QUIET). */
   readonly minSpeechDbfs: number;
+  /**
+   * Clipped samples over the whole input above this mean a saturated microphone: when too little
+   * speech is then found, the reason is the overload (CLIPPING, "too loud"), not "no speech heard".
+   */
+  readonly maxInputClippedFraction: number;
 }
 
 /**
@@ -25,6 +30,7 @@ export const DEFAULT_VOICE_QUALITY: VoiceQualityThresholds = {
   clipLevel: 0.999,
   maxClippedFraction: 0.005,
   minSpeechDbfs: -45,
+  maxInputClippedFraction: 0.01,
 };
 
 export interface VoiceQuality {
@@ -34,6 +40,8 @@ export interface VoiceQuality {
   readonly speechDbfs: number;
   /** Clipped samples of the input over its number of speech samples. */
   readonly clippedFraction: number;
+  /** Clipped samples of the input over all its samples (absent: not measured). */
+  readonly inputClippedFraction?: number;
 }
 
 /**
@@ -56,11 +64,23 @@ export function measureVoiceQuality(
     speechSeconds,
     speechDbfs: rmsDbfs(speech),
     clippedFraction: speechAtInputRate > 0 ? Math.min(1, clipped / speechAtInputRate) : 0,
+    inputClippedFraction: input.length > 0 ? clipped / input.length : 0,
   };
 }
 
-/** Throws the first failed gate: NO_SPEECH, SPEECH_TOO_SHORT, CLIPPING, TOO_QUIET. */
+/**
+ * Throws the first failed gate: NO_SPEECH, SPEECH_TOO_SHORT, CLIPPING, TOO_QUIET — except that a
+ * saturated input with too little speech found is CLIPPING: the overload hid the speech, and
+ * "no speech heard" would send a person who spoke loudly to speak up.
+ */
 export function assertVoiceQuality(q: VoiceQuality, t: VoiceQualityThresholds = DEFAULT_VOICE_QUALITY): void {
+  if (q.speechSeconds < t.minSpeechSeconds && (q.inputClippedFraction ?? 0) > t.maxInputClippedFraction) {
+    throw new KioskError(
+      'CLIPPING',
+      `The microphone is overloaded (${((q.inputClippedFraction ?? 0) * 100).toFixed(1)}% of the recording is clipped). Please speak a little further from the microphone or more softly, or lower its input level.`,
+      { ...q, maxInputClippedFraction: t.maxInputClippedFraction },
+    );
+  }
   if (q.speechSeconds === 0) {
     throw new KioskError('NO_SPEECH', 'No speech was heard. Please speak the phrase clearly towards the microphone.');
   }
