@@ -14,6 +14,7 @@ const LAYERS = [
   ['src-main/core/context'],
   ['src-main/core/auth', 'src-main/core/privacy'],
   ['src-main/core/attendance', 'src-main/core/admin'],
+  ['src-main/core/central'],
   ['src-main/handlers', 'src-main/eval'],
   ['src-main/transport', 'src-main/bench'],
   ['src-main/app'],
@@ -68,6 +69,13 @@ module.exports = {
       severity: 'error',
       from: { pathNot: '^src-main/core/store/' },
       to: { path: '^node_modules/better-sqlite3/' },
+    },
+    {
+      name: 'postgres-only-in-central',
+      comment: 'node-postgres is the central room\'s business: the rest of the kiosk never talks to the server directly.',
+      severity: 'error',
+      from: { pathNot: '^src-main/core/central/' },
+      to: { path: '^node_modules/(pg|pg-[a-z-]+|@types/pg)/' },
     },
     {
       name: 'no-circular',

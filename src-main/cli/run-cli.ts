@@ -11,12 +11,13 @@ import { evalIdentifyCommand } from './eval-identify.js';
 import { evalLivenessCommand } from './eval-liveness.js';
 import { evalVoiceCommand } from './eval-voice.js';
 import { serveCommand } from './serve.js';
+import { SERVER_COMMANDS } from './server.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-const COMMANDS: readonly Command[] = [evalFaceCommand, evalVoiceCommand, evalIdentifyCommand, evalCalibrateCommand, evalLivenessCommand, serveCommand];
+const COMMANDS: readonly Command[] = [evalFaceCommand, evalVoiceCommand, evalIdentifyCommand, evalCalibrateCommand, evalLivenessCommand, serveCommand, ...SERVER_COMMANDS];
 
 export function usage(): string {
   const lines = ['Usage: npm run kiosk -- <command> [options]', '', 'Commands:'];

@@ -43,6 +43,20 @@ export interface StoredTemplate extends TemplateInfo {
   readonly vector: Float32Array;
 }
 
+/** A row of the central gallery: the sealed blob as the server stores it. */
+export interface SealedTemplateRow {
+  readonly id: number;
+  readonly employeeId: number;
+  readonly modality: BiometricModality;
+  readonly modelId: string;
+  readonly modelSha256: string;
+  readonly sealed: Uint8Array;
+  readonly dim: number;
+  readonly detectionScore: number | null;
+  readonly speechSeconds: number | null;
+  readonly createdAt: Date;
+}
+
 export interface TemplateCountFilter {
   readonly employeeId?: number;
   readonly modality?: BiometricModality;
@@ -98,7 +112,7 @@ export class TemplateRepository {
     const vector = requireVector(template.vector);
     const capture = requireCaptureMeasure(modality, template.capture);
     const createdAt = toIsoTime('now', this.db.now());
-    const sealed = this.cipher.seal(encodeVector(vector), aadFor(employeeId, modality, model.id, model.sha256));
+    const sealed = this.cipher.seal(encodeVector(vector), templateAad(employeeId, modality, model.id, model.sha256));
     try {
       const detectionScore = 'detectionScore' in capture ? capture.detectionScore : null;
       const speechSeconds = 'speechSeconds' in capture ? capture.speechSeconds : null;
@@ -136,6 +150,29 @@ export class TemplateRepository {
       .prepare(`SELECT ${INFO_COLUMNS} FROM biometric_templates t WHERE t.employee_id = ? ORDER BY t.id`)
       .all(requireId('employeeId', employeeId)) as TemplateRow[];
     return rows.map(toInfo);
+  }
+
+  /**
+   * A template exactly as the central server holds it: already sealed (by the gallery key, with
+   * this module's AAD), under the server's id. Replaces a row of the same id. Used only by the
+   * central gallery cache (central-cache.ts); the blob is opened, as every row, when read.
+   */
+  putSealed(row: SealedTemplateRow): void {
+    const employeeId = requireId('employeeId', row.employeeId);
+    const modality = requireOneOf('modality', row.modality, BIOMETRIC_MODALITIES);
+    const model = requireModel({ id: row.modelId, sha256: row.modelSha256 });
+    if (!Number.isSafeInteger(row.dim) || row.dim <= 0 || row.dim > MAX_DIM) throw invalid('dim', `must be 1..${MAX_DIM}`);
+    this.db.connection
+      .prepare(
+        `INSERT OR REPLACE INTO biometric_templates (id, employee_id, modality, model_id, model_sha256, vector, dim, detection_score, speech_seconds, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(requireId('id', row.id), employeeId, modality, model.id, model.sha256, Buffer.from(row.sealed), row.dim, row.detectionScore, row.speechSeconds, toIsoTime('createdAt', row.createdAt));
+  }
+
+  /** Erases one template by id (a tombstone from the central server); returns whether it existed. */
+  deleteById(id: number): boolean {
+    return this.db.connection.prepare('DELETE FROM biometric_templates WHERE id = ?').run(requireId('id', id)).changes > 0;
   }
 
   /** Erases every template of the employee (all modalities and models); returns how many. */
@@ -176,7 +213,7 @@ export class TemplateRepository {
   private openVector(row: TemplateRow & { vector: Buffer }): Float32Array {
     let plain: Uint8Array;
     try {
-      plain = this.cipher.open(row.vector, aadFor(row.employee_id, row.modality, row.model_id, row.model_sha256));
+      plain = this.cipher.open(row.vector, templateAad(row.employee_id, row.modality, row.model_id, row.model_sha256));
     } catch (error) {
       if (error instanceof KioskError) {
         throw new KioskError('TEMPLATE_TAMPERED', `template ${row.id}: ${error.message}`, { templateId: row.id });
@@ -192,7 +229,7 @@ export class TemplateRepository {
   }
 }
 
-function aadFor(employeeId: number, modality: string, modelId: string, modelSha256: string): string {
+export function templateAad(employeeId: number, modality: string, modelId: string, modelSha256: string): string {
   return `kiosk-template/v1|employee=${employeeId}|modality=${modality}|model=${modelId}|sha256=${modelSha256}`;
 }
 

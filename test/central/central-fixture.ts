@@ -1,0 +1,97 @@
+/**
+ * A central server for the tests: a throw-away PostgreSQL cluster (test/helpers/pg-cluster.ts),
+ * one database per test file with the central schema and a gallery key, kiosks added with their
+ * own roles and keys, and kiosk cache databases (SQLite) with the outbox turned on.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { connectClient, createPool } from '../../src-main/core/central/connection.js';
+import { addKiosk, initServer } from '../../src-main/core/central/server-admin.js';
+import { newGalleryKey } from '../../src-main/core/central/gallery-key.js';
+import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/context/settings.js';
+import { CentralCache } from '../../src-main/core/store/central-cache.js';
+import { openStore, type Store } from '../../src-main/core/store/store.js';
+import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
+import { startCluster, type PgCluster } from '../helpers/pg-cluster.js';
+
+export interface TestServer {
+  readonly cluster: PgCluster;
+  readonly db: string;
+  /** The owner's (superuser's) URL. */
+  readonly url: string;
+  readonly galleryKey: Buffer;
+  readonly admin: pg.Pool;
+  readonly dir: string;
+  /** Adds a kiosk; returns its id, key and the URL of its own role. */
+  addKiosk(kioskId: string): Promise<{ kioskId: string; kioskKey: Buffer; url: string; roleName: string }>;
+  count(sql: string, params?: unknown[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startServer(cluster?: PgCluster): Promise<TestServer> {
+  const own = cluster ?? (await startCluster());
+  const db = `central_${process.pid}_${++counter}`;
+  const url = await own.createDatabase(db);
+  const galleryKey = newGalleryKey();
+  const client = await connectClient(url);
+  try {
+    await initServer(client, galleryKey);
+  } finally {
+    await client.end();
+  }
+  const admin = createPool(url, { max: 3 });
+  const dir = mkdtempSync(join(tmpdir(), 'kiosk-central-'));
+  return {
+    cluster: own,
+    db,
+    url,
+    galleryKey,
+    admin,
+    dir,
+    async addKiosk(kioskId) {
+      const kioskKey = randomBytes(32);
+      const c = await admin.connect();
+      try {
+        const added = await addKiosk(c, { kioskId, kioskKey, galleryKey });
+        return { kioskId, kioskKey, roleName: added.roleName, url: own.url(db, added.roleName) };
+      } finally {
+        c.release();
+      }
+    },
+    async count(sql, params = []) {
+      const row = await admin.query<{ n: string }>(sql, params);
+      return Number(row.rows[0]?.n);
+    },
+    async close() {
+      await admin.end().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+      if (cluster === undefined) own.stop();
+    },
+  };
+}
+
+export interface TestCache {
+  readonly store: Store<KioskSettings>;
+  readonly cache: CentralCache;
+  readonly path: string;
+  close(): void;
+}
+
+/** A kiosk's cache database, its templates sealed with the gallery key, the outbox on for `kioskId`. */
+export function openCache(dir: string, name: string, kioskId: string, galleryKey: Buffer, now?: () => Date): TestCache {
+  const path = join(dir, `${name}.db`);
+  const store = openStore(path, { cipher: new Aes256GcmCipher(galleryKey), settings: KIOSK_SETTINGS, ...(now === undefined ? {} : { now }) });
+  const cache = new CentralCache(store.db, store.templates, store.rawCaptures);
+  cache.enable(kioskId);
+  return { store, cache, path, close: () => store.close() };
+}
+
+/** Appends a PIN punch as the clock service would (the outbox trigger adds its row). */
+export function punch(store: Store<KioskSettings>, kioskId: string, employeeId: number, at: Date, direction: 'in' | 'out' = 'in'): number {
+  return store.attendance.append({ employeeId, direction, kioskId, occurredAt: at, modality: 'pin' }).id;
+}

@@ -1,0 +1,60 @@
+/** `npm run kiosk -- server init | add-kiosk | status | revoke-kiosk` against a real PostgreSQL. */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src-main/cli/run-cli.js';
+import { hasPostgres, postgresSkipReason, startCluster, type PgCluster } from '../helpers/pg-cluster.js';
+
+const d = hasPostgres ? describe : describe.skip;
+if (!hasPostgres) console.warn(`[central] ${postgresSkipReason}`);
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+d('kiosk server commands', () => {
+  let cluster: PgCluster;
+  let url: string;
+  let dir: string;
+  beforeAll(async () => {
+    cluster = await startCluster();
+    url = await cluster.createDatabase('central_cli');
+    dir = mkdtempSync(join(tmpdir(), 'kiosk-server-cli-'));
+  }, 120_000);
+  afterAll(() => {
+    cluster?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('initialises the server once, adds a kiosk, reports it and revokes it', async () => {
+    const galleryKey = join(dir, 'gallery.key');
+    const init = await cli('server', 'init', '--pg', url, '--gallery-key', galleryKey);
+    expect(init.err).toEqual([]);
+    expect(init.code).toBe(0);
+    expect(init.out[0]).toMatch(/schema version 1 \(applied 0001_central_init\.sql\)/);
+    expect(statSync(galleryKey).mode & 0o777).toBe(0o600);
+    expect((await cli('server', 'init', '--pg', url, '--gallery-key', galleryKey)).out[0]).toMatch(/up to date/);
+    // Another key file is not this server's gallery key.
+    const wrong = await cli('server', 'init', '--pg', url, '--gallery-key', join(dir, 'other.key'));
+    expect(wrong).toMatchObject({ code: 1, err: [expect.stringMatching(/^error \[KEY_INVALID\]/)] });
+
+    const added = await cli('server', 'add-kiosk', '--pg', url, '--kiosk-id', 'front-desk', '--kiosk-key', join(dir, 'kiosk.key'), '--gallery-key', galleryKey);
+    expect(added.code).toBe(0);
+    expect(added.out[1]).toMatch(/serve --kiosk-id front-desk --central 'postgres:\/\/central_cli_kiosk_front_desk:[^@]+@127\.0\.0\.1/);
+    const status = await cli('server', 'status', '--pg', url);
+    expect(status.out).toEqual([expect.stringMatching(/^front-desk: last seen never, offset unknown, outbox \? waiting, 0 punches \(0 flagged\), no lost events$/)]);
+    expect((await cli('server', 'revoke-kiosk', '--pg', url, '--kiosk-id', 'front-desk')).code).toBe(0);
+    expect((await cli('server', 'status', '--pg', url)).out[0]).toMatch(/^front-desk \(revoked\)/);
+  });
+
+  it('says clearly when the server cannot be reached or the URL is not one', async () => {
+    const down = await cli('server', 'init', '--pg', `postgres://postgres@127.0.0.1:1/x`, '--gallery-key', join(dir, 'g2.key'));
+    expect(down).toMatchObject({ code: 1, err: [expect.stringMatching(/^error \[CENTRAL_UNREACHABLE\]: the central server postgres:\/\/postgres@127\.0\.0\.1:1\/x cannot be reached/)] });
+    const bad = await cli('server', 'status', '--pg', 'http://example');
+    expect(bad.code).toBe(2);
+  });
+});
