@@ -7,13 +7,15 @@ import { DeviceError } from './devices.js';
 import type { Locale } from '../../src-shared/vocabulary.js';
 import { intlLocale, isMessageKey, type MessageKey, type Params, type Translate } from './i18n.js';
 
-export type DayPart = 'morning' | 'afternoon' | 'evening';
+export type DayPart = 'morning' | 'afternoon' | 'evening' | 'night';
 
+/** Night (22:00–03:59) gets a plain "Hello": "Good evening" at 3 a.m. reads wrong to a night shift. */
 export function dayPart(at: Date): DayPart {
   const hour = at.getHours();
   if (hour >= 4 && hour < 12) return 'morning';
   if (hour >= 12 && hour < 18) return 'afternoon';
-  return 'evening';
+  if (hour >= 18 && hour < 22) return 'evening';
+  return 'night';
 }
 
 /** Similarity score as a whole percentage, clamped to 0–100 (scores may be cosine, in -1..1). */

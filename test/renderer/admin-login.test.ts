@@ -92,6 +92,10 @@ describe('admin login', () => {
     await typePin('1234');
     const banner = await screen.findByText(/The admin PIN is still the first-run default/);
     await fireEvent.click(within(banner).getByRole('button', { name: 'Settings' }));
+    // The banner's way in lands on the PIN form: first in the panel (above the long recognition settings) and focused.
+    const pinForm = await screen.findByTestId('admin-pin-form');
+    expect(pinForm.parentElement?.querySelector('form')).toBe(pinForm);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Current PIN')));
     const fill = async (current: string, next: string, repeat: string) => {
       await fireEvent.input(screen.getByLabelText('Current PIN'), { target: { value: current } });
       await fireEvent.input(screen.getByLabelText('New PIN (4–12 digits)'), { target: { value: next } });

@@ -31,14 +31,18 @@ describe('messages', () => {
 
   it('words greetings by the hour and confidence as a clamped percentage', () => {
     const at = (h: number) => new Date(2025, 4, 12, h, 0);
-    expect([3, 4, 11, 12, 17, 18, 23].map((h) => dayPart(at(h)))).toEqual([
-      'evening',
+    // Never "Good evening" at 3 a.m.: the night gets a plain hello.
+    expect([0, 3, 4, 11, 12, 17, 18, 21, 22, 23].map((h) => dayPart(at(h)))).toEqual([
+      'night',
+      'night',
       'morning',
       'morning',
       'afternoon',
       'afternoon',
       'evening',
       'evening',
+      'night',
+      'night',
     ]);
     expect([0.874, 0.875, 1.2, -0.3].map(confidencePercent)).toEqual([87, 88, 100, 0]);
   });

@@ -40,6 +40,15 @@ describe('kiosk result card', () => {
     expect(screen.queryByText(/Match/)).toBeNull();
   });
 
+  it('greets a 3 a.m. punch with a plain hello, not "Good evening" (EN and KO)', () => {
+    const { unmount } = render(ResultCard, { outcome: recorded('in', todayAt(3, 0), 0.9) });
+    expect(screen.getByRole('heading').textContent).toBe('Hello, 김민준');
+    unmount();
+    locale.set('ko');
+    render(ResultCard, { outcome: recorded('out', todayAt(3, 0), 0.9) });
+    expect(screen.getByRole('heading').textContent).toBe('김민준님, 안녕하세요');
+  });
+
   it('speaks Korean: 출근 and the honorific greeting', () => {
     locale.set('ko');
     render(ResultCard, { outcome: recorded('in', todayAt(9, 5), 0.91) });
