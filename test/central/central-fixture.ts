@@ -16,6 +16,14 @@ import { CentralCache } from '../../src-main/core/store/central-cache.js';
 import { openStore, type Store } from '../../src-main/core/store/store.js';
 import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
 import { startCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { CentralSync } from '../../src-main/core/central/central-sync.js';
+import { refreshGalleries } from '../../src-main/core/central/live-gallery.js';
+import type { ServiceContext } from '../../src-main/core/context/service-context.js';
+import { ModalityGallery } from '../../src-main/core/match/modality-gallery.js';
+import { createSimilarity } from '../../src-main/core/match/energy.js';
+import { ClockService } from '../../src-main/core/attendance/clock-service.js';
+import { PhraseIssuer } from '../../src-main/core/attendance/phrases.js';
+import { FACE_MODEL, FakeFaceEngine } from '../services/fake-engines.js';
 
 export interface TestServer {
   readonly cluster: PgCluster;
@@ -94,4 +102,54 @@ export function openCache(dir: string, name: string, kioskId: string, galleryKey
 /** Appends a PIN punch as the clock service would (the outbox trigger adds its row). */
 export function punch(store: Store<KioskSettings>, kioskId: string, employeeId: number, at: Date, direction: 'in' | 'out' = 'in'): number {
   return store.attendance.append({ employeeId, direction, kioskId, occurredAt: at, modality: 'pin' }).id;
+}
+
+/** A kiosk of the central server at service level: its cache, fake engines, the clock service, its sync. */
+export interface CentralKiosk {
+  readonly kioskId: string;
+  readonly cache: TestCache;
+  readonly context: ServiceContext;
+  readonly face: FakeFaceEngine;
+  readonly clocking: ClockService;
+  readonly sync: CentralSync;
+  close(): Promise<void>;
+}
+
+export async function openCentralKiosk(server: TestServer, kioskId: string, options: { now?: () => Date; intervalMs?: number; start?: boolean } = {}): Promise<CentralKiosk> {
+  const added = await server.addKiosk(kioskId);
+  const now = options.now ?? (() => new Date());
+  const cache = openCache(server.dir, kioskId, kioskId, server.galleryKey, now);
+  const face = new FakeFaceEngine();
+  const context: ServiceContext = {
+    store: cache.store,
+    face: { engine: face, model: FACE_MODEL, gallery: new ModalityGallery('face', FACE_MODEL, createSimilarity({ energy: 'euclidean' }), { kind: 'each' }), calibration: null },
+    voice: null,
+    kioskId,
+    timeZone: 'Asia/Seoul',
+    now,
+  };
+  context.face.gallery.load(cache.store.templates);
+  const sync = new CentralSync({
+    url: added.url,
+    kioskId,
+    cache: cache.cache,
+    now,
+    intervalMs: options.intervalMs ?? 60_000,
+    settingKeys: new Set(Object.keys(KIOSK_SETTINGS)),
+    onGallery: (applied) => refreshGalleries(context, applied.employeeIds),
+  });
+  if (options.start === true) sync.start();
+  const clocking = new ClockService(context, new PhraseIssuer({ now }), { log2N: 10, r: 8, p: 1 });
+  return {
+    kioskId,
+    cache,
+    context,
+    face,
+    clocking,
+    sync,
+    async close() {
+      await sync.stop();
+      cache.close();
+    },
+  };
 }
