@@ -9,10 +9,9 @@ import { join, resolve } from 'node:path';
 import { stringOption, UsageError } from './args.js';
 import type { CliIo, Command } from './command.js';
 import { DEFAULT_DATA_DIR } from './serve.js';
-import { connectClient, redactUrl, requirePgUrl } from '../core/central/connection.js';
+import { connectClient, redactUrl, requirePgUrl, type CentralClient } from '../core/central/connection.js';
 import { addKiosk, initServer, kioskReports, requireKioskId, revokeKiosk } from '../core/central/server-admin.js';
 import { loadOrCreateKeyFile } from '../core/store/key-file.js';
-import type pg from 'pg';
 
 export const GALLERY_KEY_FILE = 'central-gallery.key';
 export const KIOSK_KEY_FILE = 'kiosk.key';
@@ -35,7 +34,7 @@ function pgUrl(options: Record<string, string | number | boolean>): string {
   }
 }
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withClient<T>(url: string, fn: (client: CentralClient) => Promise<T>): Promise<T> {
   const client = await connectClient(url, { connectTimeoutMs: 10_000, statementTimeoutMs: 120_000 });
   try {
     return await fn(client);
