@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ADMIN_PIN } from '../../src-main/core/auth/admin-auth.js';
 import type { ClockResult, EmployeeSummary, TimesheetRow } from '../../src-shared/contract.js';
@@ -175,6 +175,18 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
     await expect.poll(() => pad.getByRole('textbox').inputValue()).toBe(code);
   }
 
+  /** Visible without scrolling: the bottom edge within the viewport (the screen is 1366x800). */
+  async function expectAboveFold(page: Page, locator: Locator, what: string): Promise<void> {
+    const box = await locator.boundingBox();
+    const height = page.viewportSize()!.height;
+    expect(box, `${what} is not on screen`).not.toBeNull();
+    expect(box!.y + box!.height, `${what} ends below the fold (${height} px)`).toBeLessThanOrEqual(height);
+  }
+
+  /** A time as the kiosk card shows it (HH:MM, 24-hour, the browser's zone, which is this process's). */
+  const hhmm = (at: string | number, lang: Lang): string =>
+    new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(at));
+
   async function signIn(page: Page, lang: Lang, shotName?: string): Promise<void> {
     await page.getByRole('button', { name: L(lang, 'app.admin'), exact: true }).click();
     for (const digit of DEFAULT_ADMIN_PIN) await page.getByRole('button', { name: digit, exact: true }).click();
@@ -242,8 +254,13 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
     await page.getByText(L('en', 'employees.empty')).waitFor();
     await shotBoth(page, '03-admin-employees-empty');
 
+    // The first-run PIN: the warning's Settings button lands on the PIN form, on screen at 1366x800.
+    const warning = page.getByRole('alert').filter({ hasText: L('en', 'admin.defaultPin') });
+    await warning.getByRole('button', { name: L('en', 'admin.tab.settings'), exact: true }).click();
+    await expectAboveFold(page, page.getByRole('button', { name: L('en', 'admin.pin.change') }), 'the admin PIN form the first-login warning points to');
+    await shotBoth(page, '03b-admin-default-pin');
+
     // Punches by face and by voice follow each other within seconds here: no debounce.
-    await tab(page, 'en', 'admin.tab.settings').click();
     await page.getByLabel(L('en', 'settings.key.debounceMinutes')).fill('0');
     await page.getByRole('button', { name: L('en', 'common.save'), exact: true }).click();
     await page.getByRole('status').getByText(L('en', 'common.saved')).waitFor();
@@ -277,7 +294,12 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
       if (!body.ok) continue;
       accepted += 1;
       await page.locator(`.guide [role=progressbar][aria-valuenow="${accepted}"]`).waitFor();
-      if (accepted === 1) await shotBoth(page, '08-wizard-face-accepted');
+      if (accepted === 1) {
+        // "Photo accepted" must not push the next "Take photo" below the fold.
+        await page.getByRole('status').getByText(L('en', 'wizard.face.accepted')).waitFor();
+        await expectAboveFold(page, page.getByRole('button', { name: L('en', 'wizard.face.capture') }), '"Take photo" after "Photo accepted"');
+        await shotBoth(page, '08-wizard-face-accepted');
+      }
     }
     await page.getByRole('button', { name: L('en', 'common.next') }).click();
 
@@ -369,6 +391,18 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
     expect(rows[0]).toMatchObject({ employeeId: id, name: A.name, day: today() });
     expect(rows[0]!.firstIn).not.toBeNull();
     expect(rows[0]!.lastOut).not.toBeNull();
+
+    // A repeat within the debounce window says when A punched and when the next punch is accepted; nothing is written.
+    await adminApi('admin.settings.set', { settings: { debounceMinutes: 5 } });
+    const again = await openKiosk(page, 'ko');
+    expect(again, JSON.stringify(again)).toMatchObject({ ok: true, value: { outcome: 'debounced', event: { direction: 'out', modality: 'voice' }, nextDirection: 'in' } });
+    if (again.ok && again.value.outcome === 'debounced') {
+      const next = Math.ceil(Date.parse(again.value.nextPunchAt) / 60_000) * 60_000;
+      await expect.poll(() => card.innerText()).toContain(L('ko', 'result.debounced.out', { time: hhmm(again.value.event.at, 'ko'), next: hhmm(next, 'ko') }));
+    }
+    await shotBoth(page, '14b-kiosk-debounced');
+    expect(events()).toHaveLength(2);
+    await adminApi('admin.settings.set', { settings: { debounceMinutes: 0 } });
     await leave(a);
   });
 
@@ -385,9 +419,28 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
     expect(await card.innerText()).not.toContain(A.name);
     await shotBoth(page, '15-kiosk-face-not-recognised');
 
-    // The PIN fallback is one tap away from the failure card.
+    // The PIN fallback is one tap away from the failure card. A's code, letters included, on the pad's own keys;
+    // a wrong PIN (A has none) is refused, cleared for the next try, and OK stays on screen with the message.
     await card.getByRole('button', { name: L('en', 'kiosk.usePin') }).click();
-    await page.getByRole('dialog', { name: L('en', 'pin.title') }).waitFor();
+    const pinDialog = page.getByRole('dialog', { name: L('en', 'pin.title') });
+    await pinDialog.waitFor();
+    const pad = (label: string) => pinDialog.getByRole('button', { name: label, exact: true });
+    let letters = false;
+    for (const char of A.code) {
+      if (/[A-Z]/.test(char) !== letters) {
+        letters = !letters;
+        await pad(L('en', letters ? 'claim.letters' : 'claim.digits')).click();
+      }
+      await pad(char).click();
+    }
+    expect(await pinDialog.getByLabel(L('en', 'pin.code')).inputValue()).toBe(A.code);
+    await pad(L('en', 'pin.next')).click();
+    for (const digit of '2468') await pad(digit).click();
+    const refused = await nextReply<ClockResult>(page, 'clock.pin', () => pad(L('en', 'pin.submit')).click());
+    expect(refused.body).toMatchObject({ ok: false, error: { code: 'PIN_REJECTED' } });
+    await pinDialog.getByRole('alert').getByText(L('en', 'error.PIN_REJECTED')).waitFor();
+    expect(await pinDialog.getByLabel(L('en', 'pin.pin'), { exact: true }).inputValue()).toBe('');
+    await expectAboveFold(page, pad(L('en', 'pin.submit')), "the PIN pad's OK button with the message shown");
     await shotBoth(page, '16-kiosk-pin');
     await page.getByRole('button', { name: L('en', 'common.close') }).click();
     expect(events()).toHaveLength(before);
