@@ -90,6 +90,8 @@ export const schemas = {
   'admin.employees.reactivate': z.object({ token: adminToken, employeeId: id }).strict(),
   /** Erases every biometric template of the employee; attendance history stays. */
   'admin.employees.erase': z.object({ token: adminToken, employeeId: id }).strict(),
+  /** Deletes an employee never enrolled and never punched (audit-logged); CONFLICT once anything refers to them. */
+  'admin.employees.delete': z.object({ token: adminToken, employeeId: id }).strict(),
   /** Everything the kiosk holds about one employee, for their right of access (audit-logged). */
   'admin.employees.export': z.object({ token: adminToken, employeeId: id }).strict(),
   /** Recognition health of the enrolled staff, computed on the kiosk (audit-logged: it is derived from biometric data). */
@@ -280,6 +282,7 @@ export interface Outputs {
   'admin.employees.deactivate': { employee: EmployeeSummary };
   'admin.employees.reactivate': { employee: EmployeeSummary };
   'admin.employees.erase': { employee: EmployeeSummary; templatesErased: number };
+  'admin.employees.delete': { deleted: { id: number; code: string } };
   'admin.employees.export': { filename: string; data: EmployeeDataExport };
   'admin.recognition.health': { computedAt: string; clockInsPerDay: number; face: ModalityHealth; voice: ModalityHealth | null };
   'admin.settings.get': { settings: Record<string, unknown> };

@@ -72,6 +72,7 @@ export function createHandlers(kiosk: Kiosk): HandlerTable {
       'admin.employees.deactivate': ({ employeeId }, { actor }) => ({ employee: enrollment.deactivate(actor, employeeId) }),
       'admin.employees.reactivate': ({ employeeId }, { actor }) => ({ employee: enrollment.reactivate(actor, employeeId) }),
       'admin.employees.erase': ({ employeeId }, { actor }) => enrollment.erase(actor, employeeId),
+      'admin.employees.delete': ({ employeeId }, { actor }) => enrollment.delete(actor, employeeId),
       'admin.employees.export': ({ employeeId }, { actor }) => exportEmployeeData(kiosk.context, actor, employeeId),
       'admin.recognition.health': (_input, { actor }) => recognitionHealth(kiosk.context, actor),
       'admin.settings.get': () => ({ settings: settings.getAll() }),

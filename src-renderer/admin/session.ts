@@ -29,6 +29,7 @@ const CHANGES_ENROLLMENT: ReadonlySet<AdminHandler> = new Set<AdminHandler>([
   'admin.employees.reenroll',
   'admin.employees.deactivate',
   'admin.employees.erase',
+  'admin.employees.delete',
 ]);
 
 export function adminCall(token: string, onSessionEnd: () => void): AdminCall {

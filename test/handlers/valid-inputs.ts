@@ -36,6 +36,7 @@ export function validInputs({ token, frame, pcm }: SampleValues): { [N in Handle
     'admin.employees.deactivate': { token, employeeId: 1 },
     'admin.employees.reactivate': { token, employeeId: 1 },
     'admin.employees.erase': { token, employeeId: 1 },
+    'admin.employees.delete': { token, employeeId: 1 },
     'admin.employees.export': { token, employeeId: 1 },
     'admin.recognition.health': { token },
     'admin.settings.get': { token },

@@ -38,6 +38,57 @@ describe('employee list', () => {
     expect(callsTo(invoke, 'admin.employees.erase')).toEqual([{ employeeId: 5, token: TOKEN }]);
     await waitFor(() => expect(within(screen.getByText('김민준').closest('tr') as HTMLElement).getAllByText('0')).toHaveLength(2));
   });
+  it('says which ways each employee can clock in, and deletes a never-enrolled one after the confirm dialog', async () => {
+    const people = [
+      minjun,
+      { ...minjun, id: 6, code: 'E2', name: 'Face Person', voiceTemplates: 0 },
+      { ...minjun, id: 7, code: 'E3', name: 'Voice Person', faceTemplates: 0 },
+      { ...minjun, id: 8, code: 'E4', name: 'Half Made', faceTemplates: 0, voiceTemplates: 0 },
+    ];
+    let list = people;
+    const invoke = stubBridge({
+      'admin.employees.list': () => ok<'admin.employees.list'>({ employees: list }),
+      'admin.employees.delete': () => {
+        list = people.slice(0, 3);
+        return ok<'admin.employees.delete'>({ deleted: { id: 8, code: 'E4' } });
+      },
+    });
+    render(EmployeeList, { api: adminCall(TOKEN, vi.fn()) });
+    const rowOf = async (name: string) => (await screen.findByText(name)).closest('tr') as HTMLElement;
+    expect(within(await rowOf('김민준')).queryByTestId('enrolment')).toBeNull();
+    expect(within(await rowOf('Face Person')).getByTestId('enrolment').textContent).toBe('Face only');
+    expect(within(await rowOf('Voice Person')).getByTestId('enrolment').textContent).toBe('Voice only');
+    const half = await rowOf('Half Made');
+    expect(within(half).getByTestId('enrolment').textContent).toBe('Not enrolled');
+    // Only the never-enrolled one can be deleted outright.
+    expect(screen.getAllByRole('button', { name: 'Delete' })).toHaveLength(1);
+    await fireEvent.click(within(half).getByRole('button', { name: 'Delete' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(within(dialog).getByText('Delete Half Made?')).toBeTruthy();
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(await screen.findByText('Half Made (E4) was deleted. The code can be used again.')).toBeTruthy();
+    expect(callsTo(invoke, 'admin.employees.delete')).toEqual([{ employeeId: 8, token: TOKEN }]);
+    await waitFor(() => expect(screen.queryByText('Half Made')).toBeNull());
+  });
+
+  it('says in Korean why a deletion was refused, and which ways people can clock in', async () => {
+    locale.set('ko');
+    try {
+      stubBridge({
+        'admin.employees.list': () => ok<'admin.employees.list'>({ employees: [{ ...minjun, faceTemplates: 0, voiceTemplates: 0 }] }),
+        'admin.employees.delete': () => fail('CONFLICT', 'employee E1001 has attendance or biometric data', { attendance: 2 }),
+      });
+      render(EmployeeList, { api: adminCall(TOKEN, vi.fn()) });
+      const row = (await screen.findByText('김민준')).closest('tr') as HTMLElement;
+      expect(within(row).getByTestId('enrolment').textContent).toBe('등록 안 됨');
+      await fireEvent.click(within(row).getByRole('button', { name: '직원 삭제' }));
+      await fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: '직원 삭제' }));
+      expect(await screen.findByText('출퇴근 기록이나 생체 정보가 있어 삭제할 수 없습니다. 대신 비활성화하세요.')).toBeTruthy();
+    } finally {
+      locale.set('en');
+    }
+  });
+
   it('offers Reactivate for an inactive employee instead of Deactivate, and shows them active after it', async () => {
     let active = false;
     const invoke = stubBridge({

@@ -5,6 +5,7 @@ import type { EmployeeSummary } from '../../src-shared/contract.js';
 import EnrollWizard from '../../src-renderer/admin/EnrollWizard.svelte';
 import { adminCall } from '../../src-renderer/admin/session.js';
 import { callsTo, ok, removeBridge, removeMediaDevices, stubBridge, stubMediaDevices } from './bridge.js';
+import { locale } from '../../src-renderer/lib/i18n.js';
 
 const TOKEN = 'token-0123456789abcdef';
 
@@ -96,6 +97,32 @@ describe('enrollment wizard', () => {
     expect(screen.getByText('Re-enroll 김민준')).toBeTruthy();
     expect(screen.getByText('Look straight at the camera')).toBeTruthy();
     await waitFor(() => expect(getUserMedia).toHaveBeenCalledTimes(1));
+  });
+
+  it('cancelling after the record was made, before anything was captured, deletes the new employee (EN and KO)', async () => {
+    const onclose = vi.fn();
+    invoke = stubBridge({
+      'admin.employees.create': (input) => ok<'admin.employees.create'>({ employee: employee({ name: input.name, code: input.code }) }),
+      'admin.employees.delete': () => ok<'admin.employees.delete'>({ deleted: { id: 12, code: 'E1001' } }),
+    });
+    render(EnrollWizard, { api: adminCall(TOKEN, vi.fn()), employee: null, onclose });
+    // Before the record exists, Cancel just closes.
+    expect(screen.getByRole('button', { name: 'Cancel' })).toBeTruthy();
+    await createEmployee();
+    locale.set('ko');
+    await waitFor(() => expect(screen.getByRole('button', { name: '취소하고 새 직원 기록 삭제' })).toBeTruthy());
+    locale.set('en');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Cancel and remove this new employee' }));
+    await waitFor(() => expect(onclose).toHaveBeenCalledTimes(1));
+    expect(callsTo(invoke, 'admin.employees.delete')).toEqual([{ employeeId: 12, token: TOKEN }]);
+  });
+
+  it('cancelling a re-enrollment deletes nobody', async () => {
+    const onclose = vi.fn();
+    render(EnrollWizard, { api: adminCall(TOKEN, vi.fn()), employee: employee({ consentedAt: '2025-01-02T09:00:00.000Z' }), onclose });
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(onclose).toHaveBeenCalledTimes(1);
+    expect(callsTo(invoke, 'admin.employees.delete')).toEqual([]);
   });
 
   it('shows a duplicate employee code in plain words', async () => {

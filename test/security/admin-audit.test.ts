@@ -25,6 +25,7 @@ const AUDITED: Partial<Record<HandlerName, string>> = {
   'admin.employees.deactivate': 'employee.deactivate',
   'admin.employees.reactivate': 'employee.reactivate',
   'admin.employees.erase': 'employee.erase',
+  'admin.employees.delete': 'employee.delete',
   'admin.employees.export': 'employee.export',
   'admin.settings.set': 'settings.set',
   'admin.recognition.health': 'recognition.health',
@@ -89,6 +90,14 @@ describe.skipIf(!hasModels)('admin actions in the audit log', () => {
     };
     check(created, 'admin.employees.create', true);
     for (const [name, input, aboutEmployee] of steps) check(await entriesOf(name, input), name, aboutEmployee);
+    expect(t.kiosk.context.store.audit.verify().ok).toBe(true);
+  });
+
+  it('logs the deletion of a never-enrolled employee, with the session as actor and that employee as subject', async () => {
+    await call(t.dispatch, 'admin.employees.create', { token, code: 'AU2', name: '삭제 대상' });
+    const id = t.kiosk.context.store.employees.findByCode('AU2')!.id;
+    const entries = await entriesOf('admin.employees.delete', { token, employeeId: id });
+    expect(entries).toEqual([expect.objectContaining({ actor, action: 'employee.delete', subject: `employee:${id}`, details: { code: 'AU2' } })]);
     expect(t.kiosk.context.store.audit.verify().ok).toBe(true);
   });
 

@@ -241,3 +241,33 @@ describe('EnrollmentService.reactivate', () => {
     expect(auditOf(s, ann).map((e) => e.action)).not.toContain('employee.reactivate');
   });
 });
+
+describe('EnrollmentService.delete', () => {
+  it('deletes an employee never enrolled and never punched (consent and all), audit-logged, so the code can be used again', async () => {
+    const id = await hire(s, 'E001', 'Ann');
+    expect(s.enrollment.delete(ACTOR, id)).toEqual({ deleted: { id, code: 'E001' } });
+    expect(s.store.employees.list()).toEqual([]);
+    expect(s.store.consents.current(id)).toBeUndefined();
+    expect(auditOf(s, id).map((e) => [e.actor, e.action, e.details])).toEqual([
+      [ACTOR, 'employee.create', { code: 'E001', pin: false }],
+      [ACTOR, 'employee.consent', { textVersion: 'consent-v1' }],
+      [ACTOR, 'employee.delete', { code: 'E001' }],
+    ]);
+    expect(s.store.audit.verify()).toMatchObject({ ok: true });
+    // The code is free again.
+    const again = await s.enrollment.create(ACTOR, { code: 'E001', name: 'Ann' });
+    expect(again.code).toBe('E001');
+  });
+
+  it('refuses with CONFLICT once a template, a kept capture or an attendance event refers to the employee', async () => {
+    const enrolled = await enrolFace(s, 'E001', 'Ann', ANN);
+    await expect(async () => s.enrollment.delete(ACTOR, enrolled)).rejects.toMatchObject({ code: 'CONFLICT', details: { templates: 1, attendance: 0 } });
+    // Punched, then erased: no templates left, but the history keeps its name.
+    await s.clocking.clockFace([s.face.face(ANN)]);
+    s.enrollment.erase(ACTOR, enrolled);
+    await expect(async () => s.enrollment.delete(ACTOR, enrolled)).rejects.toMatchObject({ code: 'CONFLICT', details: { templates: 0, attendance: 1 } });
+    expect(s.store.employees.get(enrolled).code).toBe('E001');
+    expect(auditOf(s, enrolled).map((e) => e.action)).not.toContain('employee.delete');
+    await expect(async () => s.enrollment.delete(ACTOR, 999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

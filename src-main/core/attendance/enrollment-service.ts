@@ -230,6 +230,23 @@ export class EnrollmentService {
     return { employee: summarise(this.context, employee), templatesErased };
   }
 
+  /**
+   * Deletes an employee who was never enrolled and never punched (a cancelled or refused wizard,
+   * a typo): the record and its consents go, so the code can be used again; the audit log keeps
+   * who deleted which code. CONFLICT when anything refers to them: deactivate (and erase) instead,
+   * so attendance history keeps its names.
+   */
+  delete(actor: string, employeeId: number): { deleted: { id: number; code: string } } {
+    const { store } = this.context;
+    const employee = store.db.transaction(() => {
+      const removed = store.employees.deleteNeverUsed(employeeId);
+      store.audit.append({ actor, action: 'employee.delete', subject: subject(employeeId), details: { code: removed.code } });
+      return removed;
+    });
+    this.forget(employee.id);
+    return { deleted: { id: employee.id, code: employee.code } };
+  }
+
   /** Drops the employee from the live galleries (after the store change has committed). */
   private forget(employeeId: number): void {
     this.context.face.gallery.removeEmployee(employeeId);

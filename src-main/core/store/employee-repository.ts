@@ -1,4 +1,8 @@
-/** Employees: the people the kiosk knows. Rows are never deleted, so attendance history keeps its names. */
+/**
+ * Employees: the people the kiosk knows. A row that anything refers to (attendance history,
+ * templates, kept captures) is never deleted, so history keeps its names; only one that never
+ * went further than its details and consent can go (deleteNeverUsed).
+ */
 import { KioskError } from '../errors.js';
 import type { KioskDatabase } from './database.js';
 import { isUniqueViolation } from './sqlite-errors.js';
@@ -118,6 +122,22 @@ export class EmployeeRepository {
     this.get(id);
     this.db.connection.prepare('UPDATE employees SET active = 1, deactivated_at = NULL WHERE id = ?').run(id);
     return this.get(id);
+  }
+
+  /**
+   * Deletes an employee nothing refers to: no attendance event, no biometric template and no kept
+   * capture (their consent records go with them). CONFLICT, with the counts, otherwise; NOT_FOUND.
+   */
+  deleteNeverUsed(id: number): Employee {
+    const employee = this.get(id);
+    const count = (table: 'attendance_events' | 'biometric_templates' | 'raw_captures'): number =>
+      (this.db.connection.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE employee_id = ?`).get(id) as { n: number }).n;
+    const uses = { attendance: count('attendance_events'), templates: count('biometric_templates'), rawCaptures: count('raw_captures') };
+    if (uses.attendance + uses.templates + uses.rawCaptures > 0) {
+      throw new KioskError('CONFLICT', `employee ${employee.code} has attendance or biometric data; deactivate instead`, { employeeId: id, ...uses });
+    }
+    this.db.connection.prepare('DELETE FROM employees WHERE id = ?').run(id);
+    return employee;
   }
 
   /** Stores the hash produced by the security module; null removes the PIN. NOT_FOUND. */
