@@ -1,6 +1,11 @@
 """Exports one siamese branch (the encoder) to models/voice-encoder.onnx and writes the parity fixture.
 
   /usr/bin/python3 models/training/export_onnx.py [--checkpoint models/training/runs/aam-sp/final.pt]
+      [--out models/voice-encoder.onnx --fixture test/fixtures/voice/encoder-fixture.json]
+
+Encoder v2 (not yet the kiosk's: its impostor calibration must be measured first, see models/voice-encoder.md):
+  /usr/bin/python3 models/training/export_onnx.py --checkpoint <chosen v2 snapshot> \
+      --out models/voice-encoder-v2.onnx --fixture test/fixtures/voice/encoder-v2-fixture.json
 
 Input `features` float32 [1, T, 64] (dynamic T: log-mel frames of models/voice-frontend.json), output
 `embedding` float32 [1, D] L2-normalised. test/fixtures/voice/encoder-fixture.json holds fixed feature
@@ -39,7 +44,11 @@ def fixture_features(cfg):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--checkpoint', default=os.path.join(REPO_ROOT, 'models/training/runs/aam-sp/final.pt'))
+    ap.add_argument('--out', default=ONNX_PATH)
+    ap.add_argument('--fixture', default=FIXTURE_PATH)
     args = ap.parse_args()
+    onnx_path = os.path.join(REPO_ROOT, args.out) if not os.path.isabs(args.out) else args.out
+    fixture_path = os.path.join(REPO_ROOT, args.fixture) if not os.path.isabs(args.fixture) else args.fixture
     ck = torch.load(args.checkpoint)
     model = SpeakerEncoder(**ck['config']['model'])
     model.load_state_dict(ck['model'])
@@ -47,10 +56,10 @@ def main():
     cfg = load_frontend_config()
 
     dummy = torch.zeros(1, 200, cfg['nMels'])
-    torch.onnx.export(model, dummy, ONNX_PATH, input_names=['features'], output_names=['embedding'],
+    torch.onnx.export(model, dummy, onnx_path, input_names=['features'], output_names=['embedding'],
                       dynamic_axes={'features': {1: 'frames'}}, opset_version=OPSET, do_constant_folding=True)
-    digest = hashlib.sha256(open(ONNX_PATH, 'rb').read()).hexdigest()
-    print(f'wrote {ONNX_PATH}: {os.path.getsize(ONNX_PATH)} bytes, sha256 {digest}, '
+    digest = hashlib.sha256(open(onnx_path, 'rb').read()).hexdigest()
+    print(f'wrote {onnx_path}: {os.path.getsize(onnx_path)} bytes, sha256 {digest}, '
           f'{count_parameters(model)} params, opset {OPSET}')
 
     cases = []
@@ -60,12 +69,13 @@ def main():
             cases.append({'name': name, 'frames': int(feats.shape[0]), 'mels': int(feats.shape[1]),
                           'features': [round(float(v), 4) for v in feats.ravel()],
                           'embedding': [round(float(v), 7) for v in emb]})
-    fixture = {'description': 'Fixed log-mel inputs → embedding computed by torch for models/voice-encoder.onnx',
+    fixture = {'description': f'Fixed log-mel inputs → embedding computed by torch for '
+                              f'{os.path.relpath(onnx_path, REPO_ROOT)}',
                'generator': 'models/training/export_onnx.py', 'onnxSha256': digest,
                'embeddingDim': int(emb.shape[0]), 'cases': cases}
-    with open(FIXTURE_PATH, 'w', encoding='utf-8') as f:
+    with open(fixture_path, 'w', encoding='utf-8') as f:
         json.dump(fixture, f, separators=(',', ':'))
-    print(f'wrote {FIXTURE_PATH} ({os.path.getsize(FIXTURE_PATH)} bytes)')
+    print(f'wrote {fixture_path} ({os.path.getsize(fixture_path)} bytes)')
 
 
 if __name__ == '__main__':
