@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EmployeeSummary } from '../../src-shared/contract.js';
 import EnrollWizard from '../../src-renderer/admin/EnrollWizard.svelte';
 import { adminCall } from '../../src-renderer/admin/session.js';
-import { callsTo, ok, removeBridge, removeMediaDevices, stubBridge, stubMediaDevices } from './bridge.js';
+import { callsTo, ok, removeBridge, removeCamera, removeMediaDevices, stubBridge, stubCamera, stubMediaDevices } from './bridge.js';
 import { locale } from '../../src-renderer/lib/i18n.js';
 
 const TOKEN = 'token-0123456789abcdef';
@@ -110,9 +110,9 @@ describe('enrollment wizard', () => {
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeTruthy();
     await createEmployee();
     locale.set('ko');
-    await waitFor(() => expect(screen.getByRole('button', { name: '취소하고 새 직원 기록 삭제' })).toBeTruthy());
+    await waitFor(() => expect(screen.getByRole('button', { name: '취소 후 삭제' })).toBeTruthy());
     locale.set('en');
-    await fireEvent.click(await screen.findByRole('button', { name: 'Cancel and remove this new employee' }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'Cancel and delete' }));
     await waitFor(() => expect(onclose).toHaveBeenCalledTimes(1));
     expect(callsTo(invoke, 'admin.employees.delete')).toEqual([{ employeeId: 12, token: TOKEN }]);
   });
@@ -123,6 +123,45 @@ describe('enrollment wizard', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(onclose).toHaveBeenCalledTimes(1);
     expect(callsTo(invoke, 'admin.employees.delete')).toEqual([]);
+  });
+
+  it('finishes with the face alone when the voice cannot be captured, and says which ways the person can clock in', async () => {
+    removeMediaDevices();
+    stubCamera();
+    let shots = 0;
+    invoke = stubBridge({
+      'admin.enroll.face': () => {
+        shots += 1;
+        return ok<'admin.enroll.face'>({ employee: employee({ consentedAt: '2025-01-02T09:00:00.000Z', faceTemplates: shots }), quality: {}, shotsNeeded: 3 - shots });
+      },
+      'kiosk.phrase': () => ok<'kiosk.phrase'>({ phraseId: 'p1', text: 'The quick brown fox' }),
+    });
+    try {
+      render(EnrollWizard, { api: adminCall(TOKEN, vi.fn()), employee: employee({ consentedAt: '2025-01-02T09:00:00.000Z' }), onclose: vi.fn() });
+      for (let i = 1; i <= 3; i++) {
+        const shoot = await screen.findByRole('button', { name: 'Take photo' });
+        await waitFor(() => expect((shoot as HTMLButtonElement).disabled).toBe(false));
+        await fireEvent.click(shoot);
+        await waitFor(() => expect(callsTo(invoke, 'admin.enroll.face')).toHaveLength(i));
+      }
+      await fireEvent.click(await screen.findByRole('button', { name: 'Next' }));
+      // On the voice step with three photos taken: the way out that is not Cancel.
+      await fireEvent.click(await screen.findByRole('button', { name: 'Finish with face only' }));
+      expect((await screen.findByTestId('ways')).textContent).toBe('김민준 can clock in by face, not by voice.');
+      locale.set('ko');
+      await waitFor(() => expect(screen.getByTestId('ways').textContent).toBe('김민준님은 얼굴로 출퇴근을 기록할 수 있습니다. 음성으로는 할 수 없습니다.'));
+    } finally {
+      locale.set('en');
+      removeCamera();
+    }
+  });
+
+  it('skips the photos for voice only; the voice step then offers no face-only finish', async () => {
+    render(EnrollWizard, { api: adminCall(TOKEN, vi.fn()), employee: employee({ consentedAt: '2025-01-02T09:00:00.000Z' }), onclose: vi.fn() });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Voice only' }));
+    expect(await screen.findByText('Phrase 1 of 3')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Finish with face only' })).toBeNull();
+    expect(callsTo(invoke, 'admin.enroll.face')).toEqual([]);
   });
 
   it('shows a duplicate employee code in plain words', async () => {
