@@ -247,6 +247,19 @@ export interface ModalityHealth {
   weakEnrollments: { employee: EmployeeRef; templates: number; selfAgreement: number | null; reasons: ('few_templates' | 'low_agreement')[] }[];
 }
 
+/**
+ * A kiosk's link to its central server, for the status line: online, offline since when (it keeps
+ * clocking in and queues the punches), or refused (wrong or revoked kiosk key); punches waiting.
+ */
+export interface CentralLink {
+  state: 'online' | 'offline' | 'refused';
+  offlineSince: string | null;
+  punchesWaiting: number;
+  lastSyncAt: string | null;
+  /** Server clock minus kiosk clock at the last sync, in ms. */
+  clockOffsetMs: number | null;
+}
+
 export interface Outputs {
   /**
    * livenessMode tells the screen whether to ask clock.face.challenge for an action first;
@@ -260,6 +273,8 @@ export interface Outputs {
     enrolled: number;
     livenessMode: LivenessMode;
     recognition: { face: RecognitionMode; voice: RecognitionMode | null };
+    /** Only on a kiosk of a central server (serve --central): its link to the server. */
+    central?: CentralLink;
   };
   'kiosk.phrase': { phraseId: string; text: string };
   /** blank: the frame is black almost everywhere (the camera shows nothing); absent from older services. */

@@ -12,6 +12,8 @@ import { startHttpServer, type KioskHttpServer } from '../transport/http/server.
 import { consoleLogger, type Logger } from '../core/logger.js';
 import type { Kiosk } from '../handlers/kiosk.js';
 import { openKiosk } from './open-kiosk.js';
+import { attachCentral, centralCipher } from './central-kiosk.js';
+import { redactUrl } from '../core/central/connection.js';
 
 export const KEY_FILE_NAME = 'kiosk.key';
 
@@ -26,6 +28,11 @@ export interface ServeConfig {
   /** First-run admin PIN; the documented default when absent. */
   readonly initialAdminPin?: string;
   readonly log?: Logger;
+  /**
+   * A central PostgreSQL server (postgres://…): the kiosk becomes one of its kiosks, its SQLite
+   * the server's cache and outbox (app/central-kiosk.ts). Absent: a standalone kiosk, as always.
+   */
+  readonly central?: string;
 }
 
 export interface RunningKiosk {
@@ -37,15 +44,31 @@ export interface RunningKiosk {
 export async function startServe(config: ServeConfig): Promise<RunningKiosk> {
   const log = config.log ?? consoleLogger;
   const keyPath = join(dirname(resolve(config.dbPath)), KEY_FILE_NAME);
-  const kiosk = await openKiosk({
+  const ownKey = loadOrCreateKeyFile(keyPath);
+  const centralConfig =
+    config.central === undefined ? undefined : { url: config.central, kioskId: config.kioskId, dbPath: config.dbPath, kioskKey: ownKey, log };
+  // Standalone, the key file seals the templates; on a central server it unwraps the gallery key that does.
+  const gallery = centralConfig === undefined ? undefined : await centralCipher(centralConfig);
+  const cipher = gallery?.cipher ?? new Aes256GcmCipher(ownKey);
+  ownKey.fill(0);
+  let kiosk = await openKiosk({
     dbPath: config.dbPath,
-    cipher: new Aes256GcmCipher(loadOrCreateKeyFile(keyPath)),
+    cipher,
     modelsDir: config.modelsDir,
     kioskId: config.kioskId,
     log,
     ...(config.timeZone === undefined ? {} : { timeZone: config.timeZone }),
     ...(config.initialAdminPin === undefined ? {} : { initialAdminPin: config.initialAdminPin }),
   });
+  if (centralConfig !== undefined && gallery !== undefined) {
+    try {
+      kiosk = attachCentral(kiosk, { ...centralConfig, ...gallery }).kiosk;
+    } catch (error) {
+      await kiosk.close();
+      throw error;
+    }
+    log.info(`central server ${redactUrl(centralConfig.url)}: this kiosk's database is its cache and outbox`);
+  }
   let http: KioskHttpServer;
   try {
     http = await startHttpServer({

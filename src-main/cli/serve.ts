@@ -19,7 +19,7 @@ export const DEFAULT_DATA_DIR = join(homedir(), '.attendance-kiosk');
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the kiosk in a browser at http://127.0.0.1:<port>/',
-  synopsis: ['serve [--port N] [--db FILE] [--models DIR] [--kiosk-id ID] [--time-zone ZONE] [--allow-origin URL]'],
+  synopsis: ['serve [--port N] [--db FILE] [--models DIR] [--kiosk-id ID] [--time-zone ZONE] [--allow-origin URL] [--central URL]'],
   options: {
     port: { type: 'number', value: '<N>', description: `port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 = any free port)` },
     db: { type: 'string', value: '<FILE>', description: 'SQLite database (default $KIOSK_HOME/kiosk.db, KIOSK_HOME=~/.attendance-kiosk); the template key file kiosk.key is kept beside it' },
@@ -28,6 +28,11 @@ export const serveCommand: Command = {
     'kiosk-id': { type: 'string', value: '<ID>', description: 'name recorded on every attendance event (default: the host name)' },
     'time-zone': { type: 'string', value: '<ZONE>', description: "IANA time zone of the kiosk's days (default: the system's)" },
     'allow-origin': { type: 'string', value: '<URL>', description: 'one more origin allowed to call the API (e.g. the vite dev server)' },
+    central: {
+      type: 'string',
+      value: '<URL>',
+      description: 'a central PostgreSQL server (postgres://role:password@host/db, as "server add-kiosk" prints): this kiosk then syncs with it; use a --db of its own',
+    },
   },
 
   async run(options, io) {
@@ -39,6 +44,8 @@ export const serveCommand: Command = {
       throw new UsageError(`--allow-origin must look like http://host:port, got "${allowOrigin}"`);
     }
     const timeZone = stringOption(options, 'time-zone');
+    const central = stringOption(options, 'central');
+    if (central !== undefined && !/^postgres(ql)?:\/\//.test(central)) throw new UsageError(`--central must be a postgres:// URL, got "${central.replace(/:[^:@/]*@/, ':***@')}"`);
     const adminPin = process.env.KIOSK_ADMIN_PIN;
     // Imported here, not at the top: the engines load onnxruntime, which other commands' usage text must not need.
     const { startServe } = await import('../app/serve-kiosk.js');
@@ -52,6 +59,7 @@ export const serveCommand: Command = {
       ...(timeZone === undefined ? {} : { timeZone }),
       ...(allowOrigin === undefined ? {} : { extraOrigins: [allowOrigin] }),
       ...(adminPin === undefined ? {} : { initialAdminPin: adminPin }),
+      ...(central === undefined ? {} : { central }),
     });
     io.out(`Kiosk running at ${running.http.url}  (Ctrl+C to stop)`);
     const signal = await nextStopSignal();

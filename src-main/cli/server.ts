@@ -64,12 +64,13 @@ export const serverInitCommand: Command = {
 export const serverAddKioskCommand: Command = {
   name: 'server add-kiosk',
   summary: 'add a kiosk to the central server: its own role and its copy of the gallery key',
-  synopsis: ['server add-kiosk --pg <url> --kiosk-id ID [--kiosk-key FILE] [--gallery-key FILE]'],
+  synopsis: ['server add-kiosk --pg <url> --kiosk-id ID [--enroll] [--kiosk-key FILE] [--gallery-key FILE]'],
   options: {
     pg: pgOption,
     'kiosk-id': { type: 'string', value: '<ID>', description: 'the id the kiosk runs with (serve --kiosk-id)' },
     'kiosk-key': { type: 'string', value: '<FILE>', description: `the kiosk's key file (default $KIOSK_HOME/${KIOSK_KEY_FILE}, created when absent; copy it to the kiosk beside its database)` },
     'gallery-key': galleryKeyOption,
+    enroll: { type: 'boolean', description: 'an enrollment station: its admin screens create, enroll, deactivate and erase staff on the server' },
   },
   async run(options, io) {
     const url = pgUrl(options);
@@ -77,13 +78,13 @@ export const serverAddKioskCommand: Command = {
     const kioskKeyPath = resolve(stringOption(options, 'kiosk-key') ?? join(dataDir(), KIOSK_KEY_FILE));
     const galleryKey = loadOrCreateKeyFile(galleryKeyPath(options));
     const kioskKey = loadOrCreateKeyFile(kioskKeyPath);
-    const added = await withClient(url, (client) => addKiosk(client, { kioskId, kioskKey, galleryKey }));
+    const added = await withClient(url, (client) => addKiosk(client, { kioskId, kioskKey, galleryKey, enroll: options.enroll === true }));
     galleryKey.fill(0);
     kioskKey.fill(0);
     const kioskUrl = new URL(url);
     kioskUrl.username = added.roleName;
     kioskUrl.password = added.password;
-    io.out(`kiosk ${kioskId} added (role ${added.roleName}, gallery key version ${added.keyVersion}, kiosk key ${kioskKeyPath})`);
+    io.out(`kiosk ${kioskId} added (role ${added.roleName}${added.enroll ? ', enrollment station' : ''}, gallery key version ${added.keyVersion}, kiosk key ${kioskKeyPath})`);
     io.out(`run it with: npm run kiosk -- serve --kiosk-id ${kioskId} --central '${kioskUrl.toString()}'`);
   },
 };

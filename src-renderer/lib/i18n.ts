@@ -14,6 +14,10 @@ const en = {
   'app.notReady': 'The kiosk is starting up…',
   'app.offline': 'Cannot reach the kiosk service',
   'app.status': 'Kiosk {id} · {count} enrolled',
+  'app.central.online': 'server online',
+  'app.central.offline': 'offline since {time}',
+  'app.central.refused': 'refused by the server',
+  'app.central.waiting': '{count} punches waiting',
 
   'kiosk.prompt': 'Look at the camera to clock in or out',
   'kiosk.stepCloser': 'Step a little closer',
@@ -351,6 +355,10 @@ const ko: Record<MessageKey, string> = {
   'app.notReady': '키오스크를 준비하는 중입니다…',
   'app.offline': '키오스크 서비스에 연결할 수 없습니다',
   'app.status': '키오스크 {id} · 등록 {count}명',
+  'app.central.online': '서버 연결됨',
+  'app.central.offline': '{time}부터 오프라인',
+  'app.central.refused': '서버가 거부함',
+  'app.central.waiting': '전송 대기 {count}건',
 
   'kiosk.prompt': '출퇴근을 기록하려면 카메라를 바라봐 주세요',
   'kiosk.stepCloser': '조금 더 가까이 와 주세요',

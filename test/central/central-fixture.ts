@@ -24,6 +24,8 @@ import { createSimilarity } from '../../src-main/core/match/energy.js';
 import { ClockService } from '../../src-main/core/attendance/clock-service.js';
 import { PhraseIssuer } from '../../src-main/core/attendance/phrases.js';
 import { FACE_MODEL, FakeFaceEngine } from '../services/fake-engines.js';
+import { CentralEnrollment } from '../../src-main/core/central/central-enrollment.js';
+import { CentralGalleryWriter } from '../../src-main/core/central/gallery-writer.js';
 
 export interface TestServer {
   readonly cluster: PgCluster;
@@ -34,7 +36,7 @@ export interface TestServer {
   readonly admin: pg.Pool;
   readonly dir: string;
   /** Adds a kiosk; returns its id, key and the URL of its own role. */
-  addKiosk(kioskId: string): Promise<{ kioskId: string; kioskKey: Buffer; url: string; roleName: string }>;
+  addKiosk(kioskId: string, enroll?: boolean): Promise<{ kioskId: string; kioskKey: Buffer; url: string; roleName: string }>;
   count(sql: string, params?: unknown[]): Promise<number>;
   close(): Promise<void>;
 }
@@ -61,11 +63,11 @@ export async function startServer(cluster?: PgCluster): Promise<TestServer> {
     galleryKey,
     admin,
     dir,
-    async addKiosk(kioskId) {
+    async addKiosk(kioskId, enroll = false) {
       const kioskKey = randomBytes(32);
       const c = await admin.connect();
       try {
-        const added = await addKiosk(c, { kioskId, kioskKey, galleryKey });
+        const added = await addKiosk(c, { kioskId, kioskKey, galleryKey, enroll });
         return { kioskId, kioskKey, roleName: added.roleName, url: own.url(db, added.roleName) };
       } finally {
         c.release();
@@ -112,11 +114,17 @@ export interface CentralKiosk {
   readonly face: FakeFaceEngine;
   readonly clocking: ClockService;
   readonly sync: CentralSync;
+  /** Enrollment through the server (refused unless the kiosk was added as an enrollment station). */
+  readonly enrollment: CentralEnrollment;
   close(): Promise<void>;
 }
 
-export async function openCentralKiosk(server: TestServer, kioskId: string, options: { now?: () => Date; intervalMs?: number; start?: boolean } = {}): Promise<CentralKiosk> {
-  const added = await server.addKiosk(kioskId);
+export async function openCentralKiosk(
+  server: TestServer,
+  kioskId: string,
+  options: { now?: () => Date; intervalMs?: number; start?: boolean; enroll?: boolean } = {},
+): Promise<CentralKiosk> {
+  const added = await server.addKiosk(kioskId, options.enroll === true);
   const now = options.now ?? (() => new Date());
   const cache = openCache(server.dir, kioskId, kioskId, server.galleryKey, now);
   const face = new FakeFaceEngine();
@@ -140,6 +148,8 @@ export async function openCentralKiosk(server: TestServer, kioskId: string, opti
   });
   if (options.start === true) sync.start();
   const clocking = new ClockService(context, new PhraseIssuer({ now }), { log2N: 10, r: 8, p: 1 });
+  const writerPool = createPool(added.url, { max: 1, connectTimeoutMs: 1_000 });
+  const enrollment = new CentralEnrollment(context, new CentralGalleryWriter(writerPool, new Aes256GcmCipher(server.galleryKey), 1), sync, { log2N: 10, r: 8, p: 1 });
   return {
     kioskId,
     cache,
@@ -147,8 +157,10 @@ export async function openCentralKiosk(server: TestServer, kioskId: string, opti
     face,
     clocking,
     sync,
+    enrollment,
     async close() {
       await sync.stop();
+      await writerPool.end().catch(() => {});
       cache.close();
     },
   };

@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KioskError } from '../errors.js';
 import { Aes256GcmCipher, TEMPLATE_KEY_BYTES } from '../store/template-cipher.js';
-import type { CentralClient } from './connection.js';
+import { connectClient, isUnreachable, type CentralClient } from './connection.js';
+import { requireCentralSchema } from './central-migrations.js';
 
 export interface WrappedGalleryKey {
   readonly kioskId: string;
@@ -103,4 +104,40 @@ export function readWrappedKeyCache(path: string): WrappedGalleryKey | null {
   }
   const parsed = JSON.parse(text) as { kioskId: string; version: number; wrapped: string };
   return { kioskId: parsed.kioskId, version: parsed.version, wrapped: new Uint8Array(Buffer.from(parsed.wrapped, 'base64')) };
+}
+
+/**
+ * The gallery key a kiosk starts with: fetched from the server and unwrapped with the kiosk's
+ * key (the wrapped copy cached at `cachePath` for offline starts); when the server cannot be
+ * reached, the cached copy. KIOSK_KEY_REFUSED when the server refuses the kiosk (unknown,
+ * revoked) or the kiosk's key does not open its copy — a refusal from the server is never
+ * overridden by the cache. CENTRAL_UNREACHABLE on a first start without the server.
+ */
+export async function loadKioskGalleryKey(input: {
+  readonly url: string;
+  readonly kioskId: string;
+  readonly kioskKey: Uint8Array;
+  readonly cachePath: string;
+  readonly connectTimeoutMs?: number;
+}): Promise<{ key: Buffer; version: number; source: 'server' | 'cache' }> {
+  let wrapped: WrappedGalleryKey;
+  try {
+    const client = await connectClient(input.url, { connectTimeoutMs: input.connectTimeoutMs ?? 3_000 });
+    try {
+      await requireCentralSchema(client);
+      wrapped = await fetchWrappedGalleryKey(client, input.kioskId);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  } catch (error) {
+    if (!isUnreachable(error)) throw error;
+    const cached = readWrappedKeyCache(input.cachePath);
+    if (cached === null || cached.kioskId !== input.kioskId) {
+      throw new KioskError('CENTRAL_UNREACHABLE', `the central server cannot be reached and this kiosk has never synced with it: the first start needs the server (${error instanceof Error ? error.message : String(error)})`);
+    }
+    return { key: unwrapGalleryKey(input.kioskKey, cached), version: cached.version, source: 'cache' };
+  }
+  const key = unwrapGalleryKey(input.kioskKey, wrapped);
+  writeWrappedKeyCache(input.cachePath, wrapped);
+  return { key, version: wrapped.version, source: 'server' };
 }

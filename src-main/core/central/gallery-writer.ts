@@ -37,14 +37,22 @@ export class CentralGalleryWriter {
     });
   }
 
-  /** DUPLICATE when the code is taken (case-insensitively). Returns the server's id. */
-  async createEmployee(input: { code: string; name: string; department?: string }): Promise<number> {
+  /**
+   * DUPLICATE when the code is taken (case-insensitively). `pinHash`: the PIN fallback's scrypt
+   * hash (core/auth/pin-hash.ts), never the PIN. Returns the server's id.
+   */
+  async createEmployee(input: { code: string; name: string; department?: string; pinHash?: string }): Promise<number> {
     const code = requireText('code', input.code, 64);
     const name = requireText('name', input.name, 200);
     const department = requireText('department', input.department ?? '', 200, true);
     try {
       return await this.write(async (client) => {
-        const row = await client.query<{ id: string }>('INSERT INTO employees (code, name, department) VALUES ($1, $2, $3) RETURNING id', [code, name, department]);
+        const row = await client.query<{ id: string }>('INSERT INTO employees (code, name, department, pin_hash) VALUES ($1, $2, $3, $4) RETURNING id', [
+          code,
+          name,
+          department,
+          input.pinHash ?? null,
+        ]);
         return Number(row.rows[0]?.id);
       });
     } catch (error) {

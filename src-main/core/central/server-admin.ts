@@ -43,15 +43,20 @@ export interface AddedKiosk {
   readonly roleName: string;
   readonly password: string;
   readonly keyVersion: number;
+  readonly enroll: boolean;
 }
 
 /**
  * Adds a kiosk: a LOGIN role of its own that can read the gallery views and only INSERT its
  * punches, voids and audit entries, and the gallery key wrapped by `kioskKey` (the kiosk's key
  * file). Adding a revoked or existing kiosk again re-wraps the key and gives the role a new
- * password. KEY_INVALID when `galleryKey` is not this server's.
+ * password. `enroll`: the kiosk is an enrollment station (it may write staff and templates).
+ * KEY_INVALID when `galleryKey` is not this server's.
  */
-export async function addKiosk(client: CentralClient, input: { kioskId: string; kioskKey: Uint8Array; galleryKey: Uint8Array }): Promise<AddedKiosk> {
+export async function addKiosk(
+  client: CentralClient,
+  input: { kioskId: string; kioskKey: Uint8Array; galleryKey: Uint8Array; enroll?: boolean },
+): Promise<AddedKiosk> {
   const kioskId = requireKioskId(input.kioskId);
   const group = await kioskGroup(client);
   const db = group.slice(0, -'_kiosks'.length);
@@ -68,6 +73,9 @@ export async function addKiosk(client: CentralClient, input: { kioskId: string; 
     };
     if (exists.rowCount === 0) await client.query(`CREATE ROLE ${ident.r} LOGIN PASSWORD ${ident.p} IN ROLE ${ident.g}`);
     else await client.query(`ALTER ROLE ${ident.r} LOGIN PASSWORD ${ident.p}`);
+    // An enrollment station may also write the gallery (migration 0002); any other kiosk may not.
+    const enrollers = (await client.query<{ e: string }>("SELECT quote_ident(current_database() || '_enrollers') AS e")).rows[0]?.e as string;
+    await client.query(input.enroll === true ? `GRANT ${enrollers} TO ${ident.r}` : `REVOKE ${enrollers} FROM ${ident.r}`);
     await client.query(
       `INSERT INTO kiosks (kiosk_id, role_name) VALUES ($1, $2)
        ON CONFLICT (kiosk_id) DO UPDATE SET role_name = excluded.role_name, revoked_at = NULL`,
@@ -79,7 +87,7 @@ export async function addKiosk(client: CentralClient, input: { kioskId: string; 
       [kioskId, keyVersion, Buffer.from(wrapGalleryKey(input.kioskKey, input.galleryKey, kioskId, keyVersion))],
     );
     await client.query('COMMIT');
-    return { kioskId, roleName, password, keyVersion };
+    return { kioskId, roleName, password, keyVersion, enroll: input.enroll === true };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;

@@ -1,0 +1,90 @@
+/**
+ * A kiosk of a central server (`serve --central <url>`): the same kiosk, with its SQLite as the
+ * server's read cache and outbox. Its templates are sealed with the gallery key (unwrapped with
+ * the kiosk's own key file; cached wrapped for offline starts), the outbox is turned on, a
+ * CentralSync pulls the gallery and pushes punches, and kiosk.status carries the link's state for
+ * the status line. Staff are the server's: the admin screens' enrollment writes to the server and
+ * pulls back (core/central/central-enrollment.ts); a kiosk that is not an enrollment station
+ * (`server add-kiosk --enroll`) is refused there with CENTRAL_REFUSED.
+ */
+import { CentralSync, type CentralStatus } from '../core/central/central-sync.js';
+import { CentralEnrollment } from '../core/central/central-enrollment.js';
+import { createPool } from '../core/central/connection.js';
+import { CentralGalleryWriter } from '../core/central/gallery-writer.js';
+import { loadKioskGalleryKey } from '../core/central/gallery-key.js';
+import { refreshGalleries } from '../core/central/live-gallery.js';
+import { KIOSK_SETTINGS } from '../core/context/settings.js';
+import type { Logger } from '../core/logger.js';
+import { CentralCache } from '../core/store/central-cache.js';
+import { Aes256GcmCipher, type TemplateCipher } from '../core/store/template-cipher.js';
+import type { Kiosk } from '../handlers/kiosk.js';
+import type { CentralLink } from '../../src-shared/contract.js';
+
+/** The wrapped gallery key is cached beside the database: `kiosk.db.gallery-key`. */
+export const GALLERY_KEY_CACHE_SUFFIX = '.gallery-key';
+
+export interface CentralConfig {
+  readonly url: string;
+  readonly kioskId: string;
+  readonly dbPath: string;
+  /** The kiosk's own key (its key file): it unwraps the gallery key. */
+  readonly kioskKey: Uint8Array;
+  readonly log: Logger;
+  readonly intervalMs?: number;
+}
+
+/** The template cipher of a kiosk of this server: the gallery key, and its version. */
+export async function centralCipher(config: CentralConfig): Promise<{ cipher: TemplateCipher; keyVersion: number }> {
+  const loaded = await loadKioskGalleryKey({
+    url: config.url,
+    kioskId: config.kioskId,
+    kioskKey: config.kioskKey,
+    cachePath: `${config.dbPath}${GALLERY_KEY_CACHE_SUFFIX}`,
+  });
+  if (loaded.source === 'cache') config.log.warn('central: the server cannot be reached; starting offline with the cached gallery key');
+  const cipher = new Aes256GcmCipher(loaded.key);
+  loaded.key.fill(0);
+  return { cipher, keyVersion: loaded.version };
+}
+
+/** Turns an opened kiosk into a kiosk of the central server and starts its sync. */
+export function attachCentral(kiosk: Kiosk, config: CentralConfig & { readonly cipher: TemplateCipher; readonly keyVersion: number }): { kiosk: Kiosk; sync: CentralSync } {
+  const { store } = kiosk.context;
+  const cache = new CentralCache(store.db, store.templates, store.rawCaptures);
+  cache.enable(config.kioskId);
+  const sync = new CentralSync({
+    url: config.url,
+    kioskId: config.kioskId,
+    cache,
+    now: kiosk.context.now,
+    log: config.log,
+    settingKeys: new Set(Object.keys(KIOSK_SETTINGS)),
+    onGallery: (applied) => refreshGalleries(kiosk.context, applied.employeeIds),
+    ...(config.intervalMs === undefined ? {} : { intervalMs: config.intervalMs }),
+  });
+  sync.start();
+  // Enrollment writes through its own connection, so a long pull never holds up the admin screens.
+  const writerPool = createPool(config.url, { max: 1 });
+  const enrollment = new CentralEnrollment(kiosk.context, new CentralGalleryWriter(writerPool, config.cipher, config.keyVersion), sync);
+  const wrapped: Kiosk = {
+    ...kiosk,
+    enrollment,
+    status: async () => ({ ...(await kiosk.status()), central: toLink(sync.status()) }),
+    close: async () => {
+      await sync.stop();
+      await writerPool.end().catch(() => {});
+      await kiosk.close();
+    },
+  };
+  return { kiosk: wrapped, sync };
+}
+
+function toLink(status: CentralStatus): CentralLink {
+  return {
+    state: status.state,
+    offlineSince: status.offlineSince,
+    punchesWaiting: status.punchesWaiting,
+    lastSyncAt: status.lastSyncAt,
+    clockOffsetMs: status.clockOffsetMs,
+  };
+}
