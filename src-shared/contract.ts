@@ -119,6 +119,8 @@ export interface EmployeeSummary {
   consentedAt: string | null;
   faceTemplates: number;
   voiceTemplates: number;
+  /** Never enrolled and never punched: admin.employees.delete would remove the record (absent: not known, so not offered). */
+  deletable?: boolean;
 }
 
 export interface PunchEvent {

@@ -43,13 +43,15 @@ describe('employee list', () => {
       minjun,
       { ...minjun, id: 6, code: 'E2', name: 'Face Person', voiceTemplates: 0 },
       { ...minjun, id: 7, code: 'E3', name: 'Voice Person', faceTemplates: 0 },
-      { ...minjun, id: 8, code: 'E4', name: 'Half Made', faceTemplates: 0, voiceTemplates: 0 },
+      { ...minjun, id: 8, code: 'E4', name: 'Half Made', faceTemplates: 0, voiceTemplates: 0, deletable: true },
+      // Erased, but punched before: no Delete, only deactivation.
+      { ...minjun, id: 9, code: 'E5', name: 'Has History', faceTemplates: 0, voiceTemplates: 0, deletable: false },
     ];
     let list = people;
     const invoke = stubBridge({
       'admin.employees.list': () => ok<'admin.employees.list'>({ employees: list }),
       'admin.employees.delete': () => {
-        list = people.slice(0, 3);
+        list = people.filter((p) => p.id !== 8);
         return ok<'admin.employees.delete'>({ deleted: { id: 8, code: 'E4' } });
       },
     });
@@ -75,7 +77,7 @@ describe('employee list', () => {
     locale.set('ko');
     try {
       stubBridge({
-        'admin.employees.list': () => ok<'admin.employees.list'>({ employees: [{ ...minjun, faceTemplates: 0, voiceTemplates: 0 }] }),
+        'admin.employees.list': () => ok<'admin.employees.list'>({ employees: [{ ...minjun, faceTemplates: 0, voiceTemplates: 0, deletable: true }] }),
         'admin.employees.delete': () => fail('CONFLICT', 'employee E1001 has attendance or biometric data', { attendance: 2 }),
       });
       render(EmployeeList, { api: adminCall(TOKEN, vi.fn()) });

@@ -25,7 +25,7 @@ const templatesOf = (employeeId: number) => s.store.templates.listInfoForEmploye
 describe('EnrollmentService.create', () => {
   it('creates the employee with an scrypt-hashed PIN and audits it; a taken code (any case) is DUPLICATE', async () => {
     const ann = await s.enrollment.create(ACTOR, { code: 'E001', name: 'Ann', department: 'Ops', pin: '4321' });
-    expect(ann).toEqual({ id: ann.id, code: 'E001', name: 'Ann', department: 'Ops', active: true, consentedAt: null, faceTemplates: 0, voiceTemplates: 0 });
+    expect(ann).toEqual({ id: ann.id, code: 'E001', name: 'Ann', department: 'Ops', active: true, consentedAt: null, faceTemplates: 0, voiceTemplates: 0, deletable: true });
     const hash = s.store.employees.getPinHash(ann.id)!;
     expect(hash).not.toContain('4321');
     expect(await verifyPin('4321', hash)).toBe(true);
@@ -261,11 +261,14 @@ describe('EnrollmentService.delete', () => {
 
   it('refuses with CONFLICT once a template, a kept capture or an attendance event refers to the employee', async () => {
     const enrolled = await enrolFace(s, 'E001', 'Ann', ANN);
+    expect(s.enrollment.list(false)[0]).toMatchObject({ id: enrolled, deletable: false });
     await expect(async () => s.enrollment.delete(ACTOR, enrolled)).rejects.toMatchObject({ code: 'CONFLICT', details: { templates: 1, attendance: 0 } });
     // Punched, then erased: no templates left, but the history keeps its name.
     await s.clocking.clockFace([s.face.face(ANN)]);
     s.enrollment.erase(ACTOR, enrolled);
     await expect(async () => s.enrollment.delete(ACTOR, enrolled)).rejects.toMatchObject({ code: 'CONFLICT', details: { templates: 0, attendance: 1 } });
+    // No template left, but the punch keeps them: the list does not offer Delete.
+    expect(s.enrollment.list(false)[0]).toMatchObject({ faceTemplates: 0, voiceTemplates: 0, deletable: false });
     expect(s.store.employees.get(enrolled).code).toBe('E001');
     expect(auditOf(s, enrolled).map((e) => e.action)).not.toContain('employee.delete');
     await expect(async () => s.enrollment.delete(ACTOR, 999)).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -16,5 +16,9 @@ export function summarise(context: ServiceContext, employee: Employee): Employee
     consentedAt: store.consents.current(employee.id)?.consentedAt ?? null,
     faceTemplates: count('face', context.face.model),
     voiceTemplates: count('voice', context.voice?.model),
+    deletable: isUnused(store.employees.usesOf(employee.id)),
   };
 }
+
+const isUnused = (uses: { attendance: number; templates: number; rawCaptures: number }): boolean =>
+  uses.attendance + uses.templates + uses.rawCaptures === 0;

@@ -130,14 +130,19 @@ export class EmployeeRepository {
    */
   deleteNeverUsed(id: number): Employee {
     const employee = this.get(id);
-    const count = (table: 'attendance_events' | 'biometric_templates' | 'raw_captures'): number =>
-      (this.db.connection.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE employee_id = ?`).get(id) as { n: number }).n;
-    const uses = { attendance: count('attendance_events'), templates: count('biometric_templates'), rawCaptures: count('raw_captures') };
+    const uses = this.usesOf(id);
     if (uses.attendance + uses.templates + uses.rawCaptures > 0) {
       throw new KioskError('CONFLICT', `employee ${employee.code} has attendance or biometric data; deactivate instead`, { employeeId: id, ...uses });
     }
     this.db.connection.prepare('DELETE FROM employees WHERE id = ?').run(id);
     return employee;
+  }
+
+  /** What refers to the employee: attendance events (void ones too), biometric templates (any model), kept captures. */
+  usesOf(id: number): { attendance: number; templates: number; rawCaptures: number } {
+    const count = (table: 'attendance_events' | 'biometric_templates' | 'raw_captures'): number =>
+      (this.db.connection.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE employee_id = ?`).get(requireId('id', id)) as { n: number }).n;
+    return { attendance: count('attendance_events'), templates: count('biometric_templates'), rawCaptures: count('raw_captures') };
   }
 
   /** Stores the hash produced by the security module; null removes the PIN. NOT_FOUND. */
