@@ -96,6 +96,8 @@ export const schemas = {
   'admin.employees.export': z.object({ token: adminToken, employeeId: id }).strict(),
   /** Recognition health of the enrolled staff, computed on the kiosk (audit-logged: it is derived from biometric data). */
   'admin.recognition.health': z.object({ token: adminToken }).strict(),
+  /** Every kiosk of this kiosk's central server: last seen, clock offset, outbox, lost events (none on a standalone kiosk). */
+  'admin.central.kiosks': z.object({ token: adminToken }).strict(),
   'admin.settings.get': z.object({ token: adminToken }).strict(),
   'admin.settings.set': z.object({ token: adminToken, settings: z.record(z.string(), z.unknown()) }).strict(),
   'reports.timesheet': z
@@ -262,6 +264,21 @@ export interface CentralLink {
   clockOffsetMs: number | null;
 }
 
+/** One kiosk of the central server as the admin screen lists it. */
+export interface CentralKioskRow {
+  kioskId: string;
+  revoked: boolean;
+  lastSeen: string | null;
+  clockOffsetMs: number | null;
+  /** Offset beyond 2 minutes: that kiosk's punches are flagged. */
+  clockFlagged: boolean;
+  outboxDepth: number | null;
+  punches: number;
+  flaggedPunches: number;
+  /** Sequence numbers the kiosk issued that never arrived (inclusive ranges). */
+  lost: { from: number; to: number }[];
+}
+
 export interface Outputs {
   /**
    * livenessMode tells the screen whether to ask clock.face.challenge for an action first;
@@ -302,6 +319,8 @@ export interface Outputs {
   'admin.employees.delete': { deleted: { id: number; code: string } };
   'admin.employees.export': { filename: string; data: EmployeeDataExport };
   'admin.recognition.health': { computedAt: string; clockInsPerDay: number; face: ModalityHealth; voice: ModalityHealth | null };
+  /** link: null on a standalone kiosk (then kiosks is empty). */
+  'admin.central.kiosks': { link: CentralLink | null; kiosks: CentralKioskRow[] };
   'admin.settings.get': { settings: Record<string, unknown> };
   'admin.settings.set': { settings: Record<string, unknown> };
   'reports.timesheet': { rows: TimesheetRow[] };

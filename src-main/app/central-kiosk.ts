@@ -9,7 +9,8 @@
  */
 import { CentralSync, type CentralStatus } from '../core/central/central-sync.js';
 import { CentralEnrollment } from '../core/central/central-enrollment.js';
-import { createPool } from '../core/central/connection.js';
+import { createPool, withClient } from '../core/central/connection.js';
+import { kioskReports } from '../core/central/server-admin.js';
 import { CentralGalleryWriter } from '../core/central/gallery-writer.js';
 import { loadKioskGalleryKey } from '../core/central/gallery-key.js';
 import { refreshGalleries } from '../core/central/live-gallery.js';
@@ -69,6 +70,10 @@ export function attachCentral(kiosk: Kiosk, config: CentralConfig & { readonly c
   const wrapped: Kiosk = {
     ...kiosk,
     enrollment,
+    central: {
+      link: () => toLink(sync.status()),
+      kiosks: async () => (await withClient(writerPool, (client) => kioskReports(client))).map(({ lastSeq: _lastSeq, ...row }) => ({ ...row, lost: [...row.lost] })),
+    },
     status: async () => ({ ...(await kiosk.status()), central: toLink(sync.status()) }),
     close: async () => {
       await sync.stop();

@@ -2,7 +2,7 @@
  * What the handler table needs from an opened kiosk: its services and a status. The composition
  * roots (app/) build it; the handlers and the transports depend on this interface only.
  */
-import type { Outputs } from '../../src-shared/contract.js';
+import type { CentralKioskRow, CentralLink, Outputs } from '../../src-shared/contract.js';
 import type { SettingsService } from '../core/admin/settings-service.js';
 import type { AdminAuth } from '../core/auth/admin-auth.js';
 import type { ClockService } from '../core/attendance/clock-service.js';
@@ -22,5 +22,12 @@ export interface Kiosk {
   readonly settings: SettingsService;
   readonly log: Logger;
   status(): Promise<KioskStatus>;
+  /** Only on a kiosk of a central server: its link, and every kiosk of that server. */
+  readonly central?: CentralPort;
   close(): Promise<void>;
+}
+
+export interface CentralPort {
+  link(): CentralLink;
+  kiosks(): Promise<CentralKioskRow[]>;
 }

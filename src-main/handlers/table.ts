@@ -75,6 +75,7 @@ export function createHandlers(kiosk: Kiosk): HandlerTable {
       'admin.employees.delete': ({ employeeId }, { actor }) => enrollment.delete(actor, employeeId),
       'admin.employees.export': ({ employeeId }, { actor }) => exportEmployeeData(kiosk.context, actor, employeeId),
       'admin.recognition.health': (_input, { actor }) => recognitionHealth(kiosk.context, actor),
+      'admin.central.kiosks': async () => (kiosk.central === undefined ? { link: null, kiosks: [] } : { link: kiosk.central.link(), kiosks: await kiosk.central.kiosks() }),
       'admin.settings.get': () => ({ settings: settings.getAll() }),
       'admin.settings.set': ({ settings: changes }, { actor }) => ({ settings: settings.update(actor, changes) }),
       'reports.timesheet': ({ from, to, employeeId }) => ({ rows: reports.timesheet(from, to, employeeId) }),

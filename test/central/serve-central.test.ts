@@ -120,6 +120,14 @@ d('kiosk serve --central: two kiosks, one PostgreSQL', () => {
     expect(await serverPunches()).toBe(2);
     expect(await server.count('SELECT count(*) AS n FROM attendance WHERE offline')).toBe(1);
     expect(await server.count('SELECT count(DISTINCT (kiosk_id, kiosk_seq)) AS n FROM attendance')).toBe(2);
+    // The admin screen of either kiosk lists both, from the server (its role may call kiosk_overview()).
+    const token = ((await door2.post('admin.login', { pin: '13579' })).value as { token: string }).token;
+    const listed = await door2.post('admin.central.kiosks', { token });
+    expect(listed).toMatchObject({ ok: true, value: { link: { state: 'online' } } });
+    expect(listed.value.kiosks.map((k: { kioskId: string; punches: number; lost: unknown[]; outboxDepth: number }) => [k.kioskId, k.punches, k.lost, k.outboxDepth])).toEqual([
+      ['door-1', 1, [], 0],
+      ['door-2', 1, [], 0],
+    ]);
   }, 120_000);
 
   it.skipIf(!hasWebcamPhotos)('enrolls a face on kiosk 1, kiosk 2 recognises it within 2 s, and an erasure on kiosk 2 reaches kiosk 1', async () => {

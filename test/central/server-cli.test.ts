@@ -35,7 +35,7 @@ d('kiosk server commands', () => {
     const init = await cli('server', 'init', '--pg', url, '--gallery-key', galleryKey);
     expect(init.err).toEqual([]);
     expect(init.code).toBe(0);
-    expect(init.out[0]).toMatch(/schema version 2 \(applied 0001_central_init\.sql, 0002_central_enrollers\.sql\)/);
+    expect(init.out[0]).toMatch(/schema version 3 \(applied 0001_central_init\.sql, 0002_central_enrollers\.sql, 0003_kiosk_overview\.sql\)/);
     expect(statSync(galleryKey).mode & 0o777).toBe(0o600);
     expect((await cli('server', 'init', '--pg', url, '--gallery-key', galleryKey)).out[0]).toMatch(/up to date/);
     // Another key file is not this server's gallery key.

@@ -274,6 +274,7 @@ const SEMANTIC: Partial<Record<HandlerName, (rng: Prng, t: FuzzTargets) => unkno
   'admin.employees.delete': (rng, t) => ({ token: t.token, employeeId: unknownEmployee(rng) }),
   'admin.employees.export': (rng, t) => ({ token: rng.chance(0.5) ? t.token : randomToken(rng), employeeId: unknownEmployee(rng) }),
   'admin.settings.get': (rng) => ({ token: randomToken(rng) }),
+  'admin.central.kiosks': (rng) => ({ token: randomToken(rng) }),
   'admin.settings.set': (rng, t) => ({
     token: t.token,
     settings: rng.pick<Record<string, unknown>>([

@@ -101,6 +101,30 @@ export function toCentralError(error: unknown, url?: string): Error {
   return error instanceof Error ? error : new Error(message);
 }
 
+/** Runs `fn` on one pooled client (no transaction); failures typed as for a sync. */
+export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw toCentralError(error);
+  }
+  let broken = false;
+  const ignore = (): void => {
+    broken = true;
+  };
+  client.on('error', ignore);
+  try {
+    return await fn(client);
+  } catch (error) {
+    broken ||= isUnreachable(error);
+    throw toCentralError(error);
+  } finally {
+    client.off('error', ignore);
+    client.release(broken ? true : undefined);
+  }
+}
+
 /** Runs `fn` in a transaction on one pooled client; ROLLBACK on throw, the client released either way. */
 export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, isolation = 'READ COMMITTED'): Promise<T> {
   let client: pg.PoolClient;

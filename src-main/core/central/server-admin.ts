@@ -129,8 +129,9 @@ export interface KioskReport {
 
 export const OFFSET_FLAG_MS = 120_000;
 
+/** Every kiosk's figures (kiosk_overview(): the owner and every kiosk role may call it). */
 export async function kioskReports(client: CentralClient): Promise<KioskReport[]> {
-  const kiosks = await client.query<{
+  const rows = await client.query<{
     kiosk_id: string;
     revoked: boolean;
     last_seen: Date | null;
@@ -139,16 +140,9 @@ export async function kioskReports(client: CentralClient): Promise<KioskReport[]
     last_seq: string | null;
     punches: string;
     flagged: string;
-  }>(
-    `SELECT k.kiosk_id, k.revoked_at IS NOT NULL AS revoked, k.last_seen, k.clock_offset_ms, k.outbox_depth, k.last_seq,
-            (SELECT count(*) FROM attendance a WHERE a.kiosk_id = k.kiosk_id) AS punches,
-            (SELECT count(*) FROM attendance a WHERE a.kiosk_id = k.kiosk_id AND a.offset_flagged) AS flagged
-     FROM kiosks k ORDER BY k.kiosk_id`,
-  );
-  const lost = await client.query<{ kiosk_id: string; first_missing: string; last_missing: string }>(
-    'SELECT kiosk_id, first_missing, last_missing FROM lost_sequences ORDER BY kiosk_id, first_missing',
-  );
-  return kiosks.rows.map((k) => {
+    lost: string | null;
+  }>('SELECT * FROM kiosk_overview()');
+  return rows.rows.map((k) => {
     const offset = k.clock_offset_ms === null ? null : Number(k.clock_offset_ms);
     return {
       kioskId: k.kiosk_id,
@@ -160,7 +154,13 @@ export async function kioskReports(client: CentralClient): Promise<KioskReport[]
       lastSeq: k.last_seq === null ? null : Number(k.last_seq),
       punches: Number(k.punches),
       flaggedPunches: Number(k.flagged),
-      lost: lost.rows.filter((l) => l.kiosk_id === k.kiosk_id).map((l) => ({ from: Number(l.first_missing), to: Number(l.last_missing) })),
+      lost: (k.lost ?? '')
+        .split(',')
+        .filter((range) => range !== '')
+        .map((range) => {
+          const [from, to] = range.split('-').map(Number) as [number, number];
+          return { from, to };
+        }),
     };
   });
 }
