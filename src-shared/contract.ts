@@ -132,6 +132,11 @@ export interface PunchEvent {
   /** Match score (similarity) or null for PIN. */
   score: number | null;
   at: string;
+  /**
+   * Only on a kiosk of a central server that cannot reach it: the punch is kept and sent later, and
+   * the direction is this kiosk's own reading (the server's merged log of every kiosk decides).
+   */
+  offline?: boolean;
 }
 
 export type ClockResult =

@@ -19,7 +19,8 @@ import type { Logger } from '../core/logger.js';
 import { CentralCache } from '../core/store/central-cache.js';
 import { Aes256GcmCipher, type TemplateCipher } from '../core/store/template-cipher.js';
 import type { Kiosk } from '../handlers/kiosk.js';
-import type { CentralLink } from '../../src-shared/contract.js';
+import type { ClockService } from '../core/attendance/clock-service.js';
+import type { CentralLink, ClockResult } from '../../src-shared/contract.js';
 
 /** The wrapped gallery key is cached beside the database: `kiosk.db.gallery-key`. */
 export const GALLERY_KEY_CACHE_SUFFIX = '.gallery-key';
@@ -69,6 +70,7 @@ export function attachCentral(kiosk: Kiosk, config: CentralConfig & { readonly c
   const enrollment = new CentralEnrollment(kiosk.context, new CentralGalleryWriter(writerPool, config.cipher, config.keyVersion), sync);
   const wrapped: Kiosk = {
     ...kiosk,
+    clock: uploadingAfterPunches(kiosk.clock, () => sync.kick(), () => !cache.state().online),
     enrollment,
     central: {
       link: () => toLink(sync.status()),
@@ -82,6 +84,41 @@ export function attachCentral(kiosk: Kiosk, config: CentralConfig & { readonly c
     },
   };
   return { kiosk: wrapped, sync };
+}
+
+/**
+ * The clock service, each punch (and "Not you?") followed by a sync at once instead of at the next
+ * tick; a punch recorded while the server is unreachable comes back marked offline for the screen.
+ */
+function uploadingAfterPunches(clock: ClockService, kick: () => void, offline: () => boolean): ClockService {
+  const punching = new Set<PropertyKey>(['clockFace', 'clockVoice', 'clockPin', 'undo']);
+  return new Proxy(clock, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      const bound = (value as (...args: unknown[]) => unknown).bind(target);
+      if (!punching.has(property)) return bound;
+      // Synchronous methods stay synchronous (undo), asynchronous ones kick once they settle.
+      return (...args: unknown[]) => {
+        let result: unknown;
+        try {
+          result = bound(...args);
+        } catch (error) {
+          kick();
+          throw error;
+        }
+        if (result instanceof Promise) return result.then(markOffline).finally(kick);
+        kick();
+        return result;
+      };
+    },
+  });
+
+  function markOffline(result: unknown): unknown {
+    const clocked = result as Partial<ClockResult> | null;
+    if (clocked?.outcome !== 'recorded' || clocked.event === undefined || !offline()) return result;
+    return { ...clocked, event: { ...clocked.event, offline: true } };
+  }
 }
 
 function toLink(status: CentralStatus): CentralLink {

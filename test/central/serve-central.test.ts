@@ -101,14 +101,16 @@ d('kiosk serve --central: two kiosks, one PostgreSQL', () => {
     await until(async () => (await status(door1)).central?.state === 'online' && (await status(door2)).central?.state === 'online', 20_000);
     expect((await status(door1)).central).toMatchObject({ state: 'online', punchesWaiting: 0, offlineSince: null });
     // The employee enrolled on the server clocks in by PIN at door 2, then out at door 1 a bit later.
-    expect(await door2.post('clock.pin', { code: 'E7', pin: '4321' })).toMatchObject({ ok: true, value: { outcome: 'recorded', event: { direction: 'in' } } });
+    const online = await door2.post('clock.pin', { code: 'E7', pin: '4321' });
+    expect(online).toMatchObject({ ok: true, value: { outcome: 'recorded', event: { direction: 'in' } } });
+    expect(online.value.event.offline).toBeUndefined();
     await until(async () => (await serverPunches()) === 1, 10_000);
 
     server.cluster.stopServer();
     try {
       await until(async () => (await status(door1)).central?.state === 'offline', 15_000);
       // Offline: the debounce (1 min) is per kiosk, so door 1 records its own punch; door 2 debounces its repeat.
-      expect(await door1.post('clock.pin', { code: 'E7', pin: '4321' })).toMatchObject({ ok: true, value: { outcome: 'recorded' } });
+      expect(await door1.post('clock.pin', { code: 'E7', pin: '4321' })).toMatchObject({ ok: true, value: { outcome: 'recorded', event: { offline: true } } });
       expect(await door2.post('clock.pin', { code: 'E7', pin: '4321' })).toMatchObject({ ok: true, value: { outcome: 'debounced' } });
       const offline = (await status(door1)).central;
       expect(offline).toMatchObject({ state: 'offline', punchesWaiting: 1 });

@@ -6,6 +6,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../src-renderer/App.svelte';
+import ResultCard from '../../src-renderer/kiosk/ResultCard.svelte';
 import { locale } from '../../src-renderer/lib/i18n.js';
 import { ok, removeBridge, stubBridge } from './bridge.js';
 import type { CentralLink } from '../../src-shared/contract.js';
@@ -95,5 +96,25 @@ describe('admin: the kiosks of the central server', () => {
     await signIn();
     await screen.findByRole('button', { name: 'Recognition health' });
     expect(screen.queryByRole('button', { name: 'Kiosks' })).toBeNull();
+  });
+});
+
+describe('result card of a punch taken offline', () => {
+  afterEach(() => locale.set('en'));
+
+  it('says the punch is kept on this kiosk and may be corrected, in English and Korean; an online punch says nothing of it', async () => {
+    const outcome = (offline: boolean) => ({
+      kind: 'clock' as const,
+      modality: 'pin' as const,
+      result: { outcome: 'recorded' as const, event: { employee: { id: 7, code: 'E7', name: '이서연' }, direction: 'in' as const, modality: 'pin' as const, score: null, at: new Date().toISOString(), ...(offline ? { offline: true } : {}) } },
+    });
+    locale.set('en');
+    const online = render(ResultCard, { outcome: outcome(false) });
+    expect(screen.queryByText(/Saved on this kiosk/)).toBeNull();
+    online.unmount();
+    render(ResultCard, { outcome: outcome(true) });
+    expect(screen.getByText(/^Saved on this kiosk while the server cannot be reached/)).toBeTruthy();
+    locale.set('ko');
+    await waitFor(() => expect(screen.getByText(/^서버에 연결할 수 없어 이 키오스크에 저장했습니다/)).toBeTruthy());
   });
 });
