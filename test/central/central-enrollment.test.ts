@@ -48,6 +48,9 @@ d('enrollment through the central server', () => {
     expect(erased.templatesErased).toBe(1);
     await until(() => !kiosk1.context.face.gallery.employees().has(id), 2_000);
     expect(await kiosk1.clocking.clockFace([kiosk1.face.face(DANA)])).toMatchObject({ outcome: 'not_recognised' });
+    // The consent kiosk 1 recorded is withdrawn by the erasure too: a new capture needs a new one.
+    expect(kiosk1.cache.store.consents.current(id)).toBeUndefined();
+    await expect(kiosk1.enrollment.enrollFace(ACTOR, id, kiosk1.face.face(DANA), 'front')).rejects.toMatchObject({ code: 'CONSENT_REQUIRED' });
     for (const k of [kiosk1, kiosk2, plain]) {
       await k.sync.syncNow();
       expect(k.cache.store.templates.count({ employeeId: id })).toBe(0);

@@ -108,6 +108,27 @@ d('gallery down, two kiosks', () => {
     }
   });
 
+  it('still uploads punches when a gallery row cannot be applied, and keeps the watermark until it is fixed', async () => {
+    const eve = await writer.createEmployee({ code: 'EV', name: 'Eve' });
+    await door1.sync.syncNow();
+    const watermark = door1.sync.status().galleryRev;
+    // A row this kiosk refuses (a model id its AAD rules forbid), written past the writer's checks.
+    await server.admin.query(
+      "INSERT INTO templates (employee_id, modality, model_id, model_sha256, sealed, dim, detection_score, key_version) VALUES ($1, 'face', 'bad|model', $2, '\\x00', 4, 0.9, 1)",
+      [eve, 'd'.repeat(64)],
+    );
+    const before = await server.count("SELECT count(*) AS n FROM attendance WHERE kiosk_id = 'door-1'");
+    door1.cache.store.attendance.append({ employeeId: eve, direction: 'in', kioskId: 'door-1', occurredAt: new Date(), modality: 'pin' });
+    await expect(door1.sync.syncNow()).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await server.count("SELECT count(*) AS n FROM attendance WHERE kiosk_id = 'door-1'")).toBe(before + 1);
+    expect(door1.sync.status()).toMatchObject({ state: 'online', galleryRev: watermark, punchesWaiting: 0, lastError: expect.stringContaining('model') });
+    // The administrator tombstones the bad row: the kiosk moves on.
+    await server.admin.query("UPDATE templates SET deleted_at = now(), sealed = NULL WHERE model_id = 'bad|model'");
+    await door1.sync.syncNow();
+    expect(door1.sync.status().galleryRev).toBeGreaterThan(watermark);
+    expect(door1.sync.status().lastError).toBeNull();
+  });
+
   it('takes company-wide settings from the server, and only the kiosk settings', async () => {
     await writer.setSetting('debounceMinutes', 3);
     await writer.setSetting('security.adminPinHash', 'not-for-kiosks');

@@ -146,10 +146,20 @@ export class CentralSync {
 
   private async syncOnce(): Promise<SyncReport> {
     const { cache, log } = this.options;
+    let report: SyncReport;
+    let pullError: Error | undefined;
     try {
       this.ensureListening();
       let batches = 0;
-      while (await this.pullBatch()) batches++;
+      try {
+        while (await this.pullBatch()) batches++;
+      } catch (raw) {
+        // A gallery row this kiosk cannot apply must not hold its punches back: upload anyway and
+        // report the pull's failure after. An unreachable or refusing server fails the upload too.
+        const error = toCentralError(raw, this.options.url);
+        if (isUnreachable(error) || isKioskError(error, 'CENTRAL_REFUSED')) throw error;
+        pullError = error;
+      }
       let inserted = 0;
       let duplicates = 0;
       let clockOffsetMs: number | null = null;
@@ -161,12 +171,7 @@ export class CentralSync {
         duplicates += sent.duplicates;
         if (items.length < this.batchSize) break;
       }
-      const wasOffline = !cache.state().online;
-      cache.setOnline(true);
-      this.refused = false;
-      this.lastError = null;
-      if (wasOffline) log?.info(`central: online (${inserted} outbox rows sent, ${batches} gallery batches)`);
-      return { batches, inserted, duplicates, clockOffsetMs };
+      report = { batches, inserted, duplicates, clockOffsetMs };
     } catch (raw) {
       const error = toCentralError(raw, this.options.url);
       const wasOnline = cache.state().online;
@@ -176,6 +181,16 @@ export class CentralSync {
       if (wasOnline || this.refused) log?.warn(`central: ${this.refused ? 'refused' : 'offline'}: ${error.message}`);
       throw error;
     }
+    const wasOffline = !cache.state().online;
+    cache.setOnline(true);
+    this.refused = false;
+    this.lastError = pullError?.message ?? null;
+    if (wasOffline) log?.info(`central: online (${report.inserted} outbox rows sent, ${report.batches} gallery batches)`);
+    if (pullError !== undefined) {
+      log?.error('central: a gallery batch could not be applied (the punches were uploaded all the same)', pullError);
+      throw pullError;
+    }
+    return report;
   }
 
   /** One gallery batch; false when there was nothing newer than the watermark. */

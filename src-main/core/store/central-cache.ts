@@ -300,6 +300,8 @@ export class CentralCache {
         if (e.erased) {
           this.templates.deleteForEmployee(e.id);
           this.rawCaptures.deleteForEmployee(e.id);
+          // As on a standalone kiosk, erasure withdraws the consent: a new capture needs a new one.
+          this.db.connection.prepare('UPDATE consents SET withdrawn_at = ? WHERE employee_id = ? AND withdrawn_at IS NULL').run(toIsoTime('now', this.db.now()), e.id);
         }
         touched.add(e.id);
       }
