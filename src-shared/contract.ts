@@ -98,6 +98,8 @@ export const schemas = {
   'admin.recognition.health': z.object({ token: adminToken }).strict(),
   /** Every kiosk of this kiosk's central server: last seen, clock offset, outbox, lost events (none on a standalone kiosk). */
   'admin.central.kiosks': z.object({ token: adminToken }).strict(),
+  /** The newest recognition attempts (every face and voice decision: scores, threshold, outcome; no biometric data). */
+  'admin.recognition.attempts': z.object({ token: adminToken, limit: z.number().int().min(1).max(1000).default(200) }).strict(),
   'admin.settings.get': z.object({ token: adminToken }).strict(),
   'admin.settings.set': z.object({ token: adminToken, settings: z.record(z.string(), z.unknown()) }).strict(),
   'reports.timesheet': z
@@ -140,8 +142,12 @@ export interface PunchEvent {
 }
 
 export type ClockResult =
-  /** `undo` (face and voice punches): a single-use token for "Not you?", valid for `expiresInMs`. */
-  | { outcome: 'recorded'; event: PunchEvent; undo?: { token: string; expiresInMs: number } }
+  /**
+   * `undo` (face and voice punches): a single-use token for "Not you?", valid for `expiresInMs`.
+   * `confidence` (face and voice): the score against the pass mark in force — 'clear', or 'near'
+   * when it passed by less than NEAR_PASS_MARK (vocabulary.ts); the screen says this, never a bare percentage.
+   */
+  | { outcome: 'recorded'; event: PunchEvent; undo?: { token: string; expiresInMs: number }; confidence?: MatchConfidence }
   /**
    * Same employee punched again within the debounce window: nothing written. `event` is the earlier
    * punch; `nextPunchAt` (ISO-8601) is when the next punch is accepted, and `nextDirection` what it
@@ -150,6 +156,30 @@ export type ClockResult =
   | { outcome: 'debounced'; event: PunchEvent; nextPunchAt: string; nextDirection: PunchDirection }
   /** not_verified: the employee code and the face or voice did not go together (which of them is never said). */
   | { outcome: 'not_recognised'; reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' | 'not_verified' };
+
+/** How far above the pass mark (threshold) an accepted face or voice scored: `near` is within NEAR_PASS_MARK (vocabulary.ts). */
+export type MatchConfidence = 'clear' | 'near';
+
+/** What one face or voice decision came to (admin.recognition.attempts). */
+export type AttemptOutcome = 'accepted' | 'below_threshold' | 'ambiguous' | 'not_verified' | 'no_enrolled_employees';
+
+/**
+ * One recognition attempt as the admin sees it. `employee` only for an accepted one (a refusal
+ * names nobody); scores are null where no comparison was made (an unknown code, nobody enrolled).
+ */
+export interface RecognitionAttempt {
+  id: number;
+  at: string;
+  modality: BiometricModality;
+  mode: RecognitionMode;
+  outcome: AttemptOutcome;
+  employee: EmployeeRef | null;
+  bestScore: number | null;
+  secondScore: number | null;
+  threshold: number | null;
+  gallerySize: number;
+  kioskId: string;
+}
 
 export interface FaceBox {
   x: number;
@@ -326,6 +356,8 @@ export interface Outputs {
   'admin.recognition.health': { computedAt: string; clockInsPerDay: number; face: ModalityHealth; voice: ModalityHealth | null };
   /** link: null on a standalone kiosk (then kiosks is empty). */
   'admin.central.kiosks': { link: CentralLink | null; kiosks: CentralKioskRow[] };
+  /** Newest first; `kept`: how many attempts the kiosk keeps at most (older ones are dropped). */
+  'admin.recognition.attempts': { attempts: RecognitionAttempt[]; kept: number };
   'admin.settings.get': { settings: Record<string, unknown> };
   'admin.settings.set': { settings: Record<string, unknown> };
   'reports.timesheet': { rows: TimesheetRow[] };

@@ -30,6 +30,9 @@ export type LivenessMode = (typeof LIVENESS_MODES)[number];
 export const RECOGNITION_MODES = ['identify', 'verify'] as const;
 export type RecognitionMode = (typeof RECOGNITION_MODES)[number];
 
+/** Score points above the threshold within which an accepted face or voice is 'near' the pass mark. */
+export const NEAR_PASS_MARK = 0.05;
+
 /** Challenge actions; turn_left and turn_right are the person's own left and right. */
 export const CHALLENGE_INSTRUCTIONS = ['turn_left', 'turn_right', 'blink'] as const;
 export type ChallengeInstruction = (typeof CHALLENGE_INSTRUCTIONS)[number];

@@ -76,6 +76,7 @@ export function createHandlers(kiosk: Kiosk): HandlerTable {
       'admin.employees.export': ({ employeeId }, { actor }) => exportEmployeeData(kiosk.context, actor, employeeId),
       'admin.recognition.health': (_input, { actor }) => recognitionHealth(kiosk.context, actor),
       'admin.central.kiosks': async () => (kiosk.central === undefined ? { link: null, kiosks: [] } : { link: kiosk.central.link(), kiosks: await kiosk.central.kiosks() }),
+      'admin.recognition.attempts': ({ limit }) => ({ attempts: kiosk.context.store.attempts.recent(limit), kept: kiosk.context.store.attempts.keep }),
       'admin.settings.get': () => ({ settings: settings.getAll() }),
       'admin.settings.set': ({ settings: changes }, { actor }) => ({ settings: settings.update(actor, changes) }),
       'reports.timesheet': ({ from, to, employeeId }) => ({ rows: reports.timesheet(from, to, employeeId) }),

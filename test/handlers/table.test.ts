@@ -42,6 +42,7 @@ const BAD_VALUES: Record<string, readonly unknown[]> = {
   settings: [[], 'x'],
   from: ['2025-1-1', '01/01/2025', ''],
   to: ['2025-01-01T00:00', ''],
+  limit: [0, 1001, 2.5],
 };
 
 function wrongType(value: unknown): unknown {

@@ -40,6 +40,7 @@ export function validInputs({ token, frame, pcm }: SampleValues): { [N in Handle
     'admin.employees.export': { token, employeeId: 1 },
     'admin.recognition.health': { token },
     'admin.central.kiosks': { token },
+    'admin.recognition.attempts': { token, limit: 50 },
     'admin.settings.get': { token },
     'admin.settings.set': { token, settings: { debounceMinutes: 2 } },
     'reports.timesheet': { token, from: DAY, to: DAY, employeeId: 1 },

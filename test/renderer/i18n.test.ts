@@ -26,7 +26,7 @@ describe('messages', () => {
 
   it('fills parameters and leaves unknown ones visible', () => {
     expect(translate('en', 'result.greeting.morning', { name: '김민준' })).toBe('Good morning, 김민준');
-    expect(translate('en', 'result.confidence', {})).toBe('Match {percent}%');
+    expect(translate('en', 'attempts.points', {})).toBe('{value} points');
   });
 
   it('words greetings by the hour and confidence as a clamped percentage', () => {

@@ -12,10 +12,14 @@ function todayAt(hours: number, minutes: number): string {
   return d.toISOString();
 }
 
-const recorded = (direction: 'in' | 'out', at: string, score: number | null, modality: 'face' | 'voice' | 'pin' = 'face'): Outcome => ({
+const recorded = (direction: 'in' | 'out', at: string, score: number | null, modality: 'face' | 'voice' | 'pin' = 'face', confidence?: 'clear' | 'near'): Outcome => ({
   kind: 'clock',
   modality,
-  result: { outcome: 'recorded', event: { employee: { id: 7, code: 'E1001', name: '김민준' }, direction, modality, score, at } },
+  result: {
+    outcome: 'recorded',
+    event: { employee: { id: 7, code: 'E1001', name: '김민준' }, direction, modality, score, at },
+    ...(confidence === undefined ? {} : { confidence }),
+  },
 });
 
 describe('kiosk result card', () => {
@@ -23,12 +27,12 @@ describe('kiosk result card', () => {
 
   it('shows the greeting with the name, IN, the time and the match confidence of a recorded event', () => {
     locale.set('en');
-    render(ResultCard, { outcome: recorded('in', todayAt(8, 59), 0.873) });
+    render(ResultCard, { outcome: recorded('in', todayAt(8, 59), 0.873, 'face', 'clear') });
     expect(screen.getByRole('heading').textContent).toBe('Good morning, 김민준');
     expect(screen.getByText('IN')).toBeTruthy();
     expect(screen.getByText('08:59')).toBeTruthy();
     expect(screen.getByText('Clocked in at 08:59')).toBeTruthy();
-    expect(screen.getByText('Match 87%')).toBeTruthy();
+    expect(screen.getByTestId('confidence').textContent).toBe('Clear match');
     expect(screen.queryByText('Not recognised')).toBeNull();
   });
 
@@ -51,10 +55,27 @@ describe('kiosk result card', () => {
 
   it('speaks Korean: 출근 and the honorific greeting', () => {
     locale.set('ko');
-    render(ResultCard, { outcome: recorded('in', todayAt(9, 5), 0.91) });
+    render(ResultCard, { outcome: recorded('in', todayAt(9, 5), 0.91, 'face', 'clear') });
     expect(screen.getByRole('heading').textContent).toBe('김민준님, 좋은 아침입니다');
     expect(screen.getByText('출근')).toBeTruthy();
-    expect(screen.getByText('일치도 91%')).toBeTruthy();
+    expect(screen.getByTestId('confidence').textContent).toBe('확실히 일치');
+  });
+
+  it('says a score just above the pass mark is a match, never as a percentage that reads as a failure (EN and KO)', () => {
+    // 0.46 against a pass mark of 0.45 used to read "Match 46%".
+    const { unmount } = render(ResultCard, { outcome: recorded('in', todayAt(9, 5), 0.46, 'face', 'near') });
+    expect(screen.getByTestId('confidence').textContent).toBe('Matched — just above the pass mark');
+    expect(screen.getByTestId('result-card').textContent).not.toMatch(/%|46/);
+    unmount();
+    locale.set('ko');
+    render(ResultCard, { outcome: recorded('in', todayAt(9, 5), 0.46, 'voice', 'near') });
+    expect(screen.getByTestId('confidence').textContent).toBe('일치 — 기준을 조금 넘었습니다');
+    expect(screen.getByTestId('result-card').textContent).not.toMatch(/%|46/);
+  });
+
+  it('shows no confidence where the service sent none (a PIN punch, an older service)', () => {
+    render(ResultCard, { outcome: recorded('in', todayAt(9, 5), 0.91) });
+    expect(screen.queryByTestId('confidence')).toBeNull();
   });
 
   it('tells a debounced punch apart from a new one: when it was, and when the next punch is accepted', () => {

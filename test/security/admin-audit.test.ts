@@ -32,7 +32,7 @@ const AUDITED: Partial<Record<HandlerName, string>> = {
   'reports.csv': 'reports.csv',
 };
 /** Reads for the admin screen only: nothing leaves the kiosk and nothing changes. */
-const NOT_AUDITED: readonly HandlerName[] = ['admin.employees.list', 'admin.settings.get', 'reports.timesheet', 'admin.central.kiosks'];
+const NOT_AUDITED: readonly HandlerName[] = ['admin.employees.list', 'admin.settings.get', 'reports.timesheet', 'admin.central.kiosks', 'admin.recognition.attempts'];
 
 const adminHandlers = (Object.keys(schemas) as HandlerName[]).filter((name) => name.startsWith('admin.') || name.startsWith('reports.'));
 

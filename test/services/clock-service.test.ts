@@ -57,6 +57,7 @@ describe('ClockService.clockFace', () => {
       outcome: 'recorded',
       event: { employee: { id: ann, code: 'E001', name: 'Ann' }, direction: 'in', modality: 'face', score: expect.closeTo(faceScore(ANN_PROBE, ANN), 5), at: START },
       undo: { token: expect.stringMatching(/^[0-9a-f]{32}$/), expiresInMs: UNDO_WINDOW_MS },
+      confidence: 'clear',
     });
     s.clock.advance(s.store.settings.get('debounceMinutes') * MINUTE);
     const second = await clockFace(ANN_PROBE);
@@ -246,6 +247,7 @@ describe('ClockService.clockVoice', () => {
       outcome: 'recorded',
       event: { employee: { id: ann, code: 'E001', name: 'Ann' }, direction: 'in', modality: 'voice', score: expect.closeTo(cosine(probe, [1, 0, 0]), 5), at: START },
       undo: { token: expect.stringMatching(/^[0-9a-f]{32}$/), expiresInMs: UNDO_WINDOW_MS },
+      confidence: 'clear',
     });
     expect(attendance(s)).toEqual([expect.objectContaining({ employeeId: ann, modality: 'voice', modelId: VOICE_MODEL.id, score: expect.closeTo(cosine(probe, [1, 0, 0]), 5) })]);
     expect(s.voice.calls.at(-1)).toBe(SAMPLE_RATE);

@@ -7,8 +7,8 @@
  * BEGIN IMMEDIATE transaction, so simultaneous clock-ins — from this process or another one
  * on the same database — are serialised: none lost, none duplicated, directions consistent.
  */
-import type { BiometricModality, ChallengeInstruction, Locale, PunchDirection } from '../../../src-shared/vocabulary.js';
-import type { ClockResult, Outputs, PunchEvent } from '../../../src-shared/contract.js';
+import { NEAR_PASS_MARK, type BiometricModality, type ChallengeInstruction, type Locale, type PunchDirection, type RecognitionMode } from '../../../src-shared/vocabulary.js';
+import type { AttemptOutcome, ClockResult, MatchConfidence, Outputs, PunchEvent } from '../../../src-shared/contract.js';
 import { randomBytes } from 'node:crypto';
 import { KioskError, isKioskError, type KioskErrorCode } from '../errors.js';
 import type { FaceAnalysis } from '../face/engine.js';
@@ -28,9 +28,19 @@ import type { ModalityGallery } from '../match/modality-gallery.js';
 import type { PhraseIssuer } from './phrases.js';
 import { DEFAULT_SCRYPT_COST, decoyHash, verifyPin, type ScryptCost } from '../auth/pin-hash.js';
 
-type Recognition =
+/** A decision's numbers for the attempts log: null where no comparison was made. */
+interface AttemptNumbers {
+  readonly mode: RecognitionMode;
+  readonly bestScore: number | null;
+  readonly secondScore: number | null;
+  readonly threshold: number | null;
+  readonly gallerySize: number;
+}
+
+type Recognition = { readonly numbers: AttemptNumbers } & (
   | { readonly accepted: true; readonly employeeId: number; readonly score: number; readonly evidence: DecisionEvidence }
-  | { readonly accepted: false; readonly reason: 'below_threshold' | 'ambiguous' | 'no_enrolled_employees' | 'not_verified' };
+  | { readonly accepted: false; readonly reason: Exclude<AttemptOutcome, 'accepted'> }
+);
 
 /** Where a clock-in's biometric sample is matched: the gallery it searches, or the claimed code. */
 type Claim = { readonly modality: BiometricModality; readonly gallery: ModalityGallery; readonly employeeCode: string | undefined };
@@ -104,7 +114,8 @@ export class ClockService {
     const probe = meanVector(good.map((a) => a.embedding));
     const recognition = this.match(claim, probe);
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
-    return this.offerUndo(this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: this.context.face.model.id, evidence: recognition.evidence }));
+    const punched = this.punch(recognition.employeeId, { modality: 'face', score: recognition.score, modelId: this.context.face.model.id, evidence: recognition.evidence });
+    return this.offerUndo(punched, confidenceOf(recognition.score, recognition.evidence.threshold));
   }
 
   /** A random action for challenge-mode clock-in; its frames must reach clockFace within its time limit. */
@@ -129,7 +140,8 @@ export class ClockService {
     const sample = await voice.engine.embedPcm(pcm, sampleRate);
     const recognition = this.match(claim, sample.embedding);
     if (!recognition.accepted) return { outcome: 'not_recognised', reason: recognition.reason };
-    return this.offerUndo(this.punch(recognition.employeeId, { modality: 'voice', score: recognition.score, modelId: voice.model.id, evidence: recognition.evidence }));
+    const punched = this.punch(recognition.employeeId, { modality: 'voice', score: recognition.score, modelId: voice.model.id, evidence: recognition.evidence });
+    return this.offerUndo(punched, confidenceOf(recognition.score, recognition.evidence.threshold));
   }
 
   /**
@@ -178,14 +190,14 @@ export class ClockService {
     });
   }
 
-  private offerUndo(result: Punched): ClockResult {
+  private offerUndo(result: Punched, confidence: MatchConfidence): ClockResult {
     if (result.outcome !== 'recorded') return result;
     const now = this.context.now().getTime();
     // Swept here too, so a day of punches that nobody undoes leaves at most a minute's tokens.
     this.forgetExpiredUndos(now);
     const token = randomBytes(16).toString('hex');
     this.undoable.set(token, { eventId: result.eventId, expiresAt: now + UNDO_WINDOW_MS });
-    return { outcome: 'recorded', event: result.event, undo: { token, expiresInMs: UNDO_WINDOW_MS } };
+    return { outcome: 'recorded', event: result.event, undo: { token, expiresInMs: UNDO_WINDOW_MS }, confidence };
   }
 
   private forgetExpiredUndos(now: number): void {
@@ -234,19 +246,37 @@ export class ClockService {
     return { modality, gallery, employeeCode };
   }
 
+  /** Decides, and logs the decision in the bounded attempts table (before any punch, so a refusal is logged too). */
   private match(claim: Claim, probe: Float32Array): Recognition {
-    return claim.employeeCode === undefined ? this.identify(claim, probe) : this.verify(claim, claim.employeeCode, probe);
+    const recognition = claim.employeeCode === undefined ? this.identify(claim, probe) : this.verify(claim, claim.employeeCode, probe);
+    this.context.store.attempts.append({
+      occurredAt: this.context.now(),
+      modality: claim.modality,
+      outcome: recognition.accepted ? 'accepted' : recognition.reason,
+      // A refusal names nobody: neither a search's best candidate nor the employee a code claimed.
+      employeeId: recognition.accepted ? recognition.employeeId : null,
+      kioskId: this.context.kioskId,
+      ...recognition.numbers,
+    });
+    return recognition;
   }
 
   /** Open-set search of everyone enrolled in the modality. */
   private identify({ modality, gallery }: Claim, probe: Float32Array): Recognition {
-    if (gallery.employeeCount === 0) return { accepted: false, reason: 'no_enrolled_employees' };
     const { threshold } = identifyThreshold(this.context, modality);
+    if (gallery.employeeCount === 0) {
+      return { accepted: false, reason: 'no_enrolled_employees', numbers: { mode: 'identify', bestScore: null, secondScore: null, threshold, gallerySize: 0 } };
+    }
     const candidates = gallery.search(probe, 2);
     const decision = decide(candidates, { threshold, margin: this.context.store.settings.get(`${modality}Margin`) });
-    if (!decision.accepted) return { accepted: false, reason: decision.reason };
+    const gallerySize = gallery.employeeCount;
+    if (!decision.accepted) {
+      const numbers = { mode: 'identify', bestScore: decision.best?.score ?? null, secondScore: decision.second?.score ?? null, threshold, gallerySize } as const;
+      return { accepted: false, reason: decision.reason, numbers };
+    }
     const secondScore = candidates.find((c) => c.employeeId !== decision.employeeId)?.score ?? null;
     return {
+      numbers: { mode: 'identify', bestScore: decision.score, secondScore, threshold, gallerySize },
       accepted: true,
       employeeId: decision.employeeId,
       score: decision.score,
@@ -266,12 +296,14 @@ export class ClockService {
     const { threshold } = verifyThreshold(this.context, modality, claimed);
     const match = claimed === undefined ? null : gallery.scoreOf(probe, claimed);
     const key = claimKey(modality, code, employee);
+    // The admin's log may keep the score (it names no code); the kiosk's answer says nothing more than not_verified.
+    const numbers = { mode: 'verify', bestScore: match?.score ?? null, secondScore: null, threshold, gallerySize: gallery.employeeCount } as const;
     if (claimed === undefined || match === null || match.score < threshold) {
       this.claimLimiter.fail(key);
-      return { accepted: false, reason: 'not_verified' };
+      return { accepted: false, reason: 'not_verified', numbers };
     }
     this.claimLimiter.succeed(key);
-    return { accepted: true, employeeId: claimed, score: match.score, evidence: { mode: 'verify', secondScore: null, threshold, gallerySize: gallery.employeeCount } };
+    return { accepted: true, employeeId: claimed, score: match.score, numbers, evidence: { mode: 'verify', secondScore: null, threshold, gallerySize: gallery.employeeCount } };
   }
 
   /**
@@ -334,6 +366,10 @@ function enforceChallenge(instruction: ChallengeInstruction, landmarks: readonly
       extent: result.extent,
     });
   }
+}
+
+function confidenceOf(score: number, threshold: number): MatchConfidence {
+  return score - threshold < NEAR_PASS_MARK ? 'near' : 'clear';
 }
 
 function toPunch(employee: Employee, event: AttendanceEvent): PunchEvent {

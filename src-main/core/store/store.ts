@@ -4,6 +4,7 @@
  */
 import { RawCaptureRepository } from './raw-capture-repository.js';
 import { AttendanceRepository } from './attendance-repository.js';
+import { RecognitionAttemptRepository } from './attempt-repository.js';
 import { AuditLog } from './audit-log.js';
 import { ConsentRepository } from './consent-repository.js';
 import { openDatabase, type KioskDatabase, type OpenDatabaseOptions } from './database.js';
@@ -25,6 +26,8 @@ export interface Store<S extends Record<string, unknown>> {
   /** Raw enrollment captures, written only while the storeRawCaptures setting is on. */
   readonly rawCaptures: RawCaptureRepository;
   readonly attendance: AttendanceRepository;
+  /** Every face and voice decision, bounded (migration 0008): the admin's numbers, no biometric data. */
+  readonly attempts: RecognitionAttemptRepository;
   readonly audit: AuditLog;
   readonly settings: SettingsRepository<S>;
   close(): void;
@@ -39,6 +42,7 @@ export function openStore<S extends Record<string, unknown>>(path: string, optio
     templates: new TemplateRepository(db, options.cipher),
     rawCaptures: new RawCaptureRepository(db, options.cipher),
     attendance: new AttendanceRepository(db),
+    attempts: new RecognitionAttemptRepository(db),
     audit: new AuditLog(db),
     settings: new SettingsRepository(db, options.settings),
     close: () => db.close(),
