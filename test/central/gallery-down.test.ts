@@ -137,7 +137,28 @@ d('gallery down, two kiosks', () => {
     expect(door2.cache.store.db.connection.prepare("SELECT count(*) AS n FROM settings WHERE key = 'security.adminPinHash'").get()).toEqual({ n: 0 });
   });
 
+  it('lets each kiosk see the other doors: out at door 2 after in at door 1, a repeat across doors debounced', async () => {
+    await writer.setSetting('debounceMinutes', 1);
+    const ivan = await writer.createEmployee({ code: 'I1', name: 'Ivan' });
+    await writer.addTemplates(ivan, [face([0.7, 0.1, 0.7, 0.1])]);
+    await Promise.all([door1.sync.syncNow(), door2.sync.syncNow()]);
+    const at = (kiosk: CentralKiosk) => kiosk.clocking.clockFace([kiosk.face.face([0.7, 0.1, 0.7, 0.1])]);
+    expect(await at(door1)).toMatchObject({ outcome: 'recorded', event: { direction: 'in' } });
+    await door1.sync.syncNow();
+    await door2.sync.syncNow();
+    // Within the debounce window at the other door: nothing written there.
+    expect(await at(door2)).toMatchObject({ outcome: 'debounced', event: { direction: 'in' } });
+    await writer.setSetting('debounceMinutes', 0);
+    await door2.sync.syncNow();
+    expect(await at(door2)).toMatchObject({ outcome: 'recorded', event: { direction: 'out' } });
+    await door2.sync.syncNow();
+    // Door 1's own punch is not pulled back into door 1, nor uploaded twice.
+    expect(door1.cache.store.attendance.list({ from: new Date(0), to: new Date('9999-01-01') }).filter((e) => e.employeeId === ivan).map((e) => e.kioskId)).toEqual(['door-1']);
+    expect(await server.count('SELECT count(*) AS n FROM attendance WHERE employee_id = $1', [ivan])).toBe(2);
+  });
+
   it('merges both doors into one log: in at door 1, out at door 2, a double punch across doors collapses', async () => {
+    await writer.setSetting('debounceMinutes', 3);
     const carol = await writer.createEmployee({ code: 'C1', name: 'Carol' });
     await writer.addTemplates(carol, [face([0.2, 0.2, 0.9, 0.9])]);
     await Promise.all([door1.sync.syncNow(), door2.sync.syncNow()]);

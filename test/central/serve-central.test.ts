@@ -73,6 +73,8 @@ d('kiosk serve --central: two kiosks, one PostgreSQL', () => {
     server = await startServer();
     const writer = new CentralGalleryWriter(server.admin, new Aes256GcmCipher(server.galleryKey), 1);
     await writer.createEmployee({ code: 'E7', name: '이서연', pinHash: await hashPin('4321', { log2N: 10, r: 8, p: 1 }) });
+    // No debounce: the offline punches below are recorded, not taken for repeats.
+    await writer.setSetting('debounceMinutes', 0);
     const galleryKeyFile = join(server.dir, 'gallery.key');
     writeFileSync(galleryKeyFile, server.galleryKey, { mode: 0o600 });
     for (const id of ['door-1', 'door-2']) {
@@ -105,13 +107,16 @@ d('kiosk serve --central: two kiosks, one PostgreSQL', () => {
     expect(online).toMatchObject({ ok: true, value: { outcome: 'recorded', event: { direction: 'in' } } });
     expect(online.value.event.offline).toBeUndefined();
     await until(async () => (await serverPunches()) === 1, 10_000);
+    // Door 1 pulls door 2's punch on its next sync (every 2 s).
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
 
     server.cluster.stopServer();
     try {
       await until(async () => (await status(door1)).central?.state === 'offline', 15_000);
-      // Offline: the debounce (1 min) is per kiosk, so door 1 records its own punch; door 2 debounces its repeat.
-      expect(await door1.post('clock.pin', { code: 'E7', pin: '4321' })).toMatchObject({ ok: true, value: { outcome: 'recorded', event: { offline: true } } });
-      expect(await door2.post('clock.pin', { code: 'E7', pin: '4321' })).toMatchObject({ ok: true, value: { outcome: 'debounced' } });
+      // Door 1 knew of the 'in' at door 2 before the server went: 'out', one shift across two doors.
+      expect(await door1.post('clock.pin', { code: 'E7', pin: '4321' })).toMatchObject({ ok: true, value: { outcome: 'recorded', event: { offline: true, direction: 'out' } } });
+      // Door 2 cannot know of that one while offline: its own reading, marked offline.
+      expect(await door2.post('clock.pin', { code: 'E7', pin: '4321' })).toMatchObject({ ok: true, value: { outcome: 'recorded', event: { offline: true, direction: 'out' } } });
       const offline = (await status(door1)).central;
       expect(offline).toMatchObject({ state: 'offline', punchesWaiting: 1 });
       expect(offline.offlineSince).toEqual(expect.any(String));
@@ -119,16 +124,17 @@ d('kiosk serve --central: two kiosks, one PostgreSQL', () => {
       server.cluster.startServer();
     }
     await until(async () => (await status(door1)).central?.punchesWaiting === 0 && (await status(door1)).central?.state === 'online', 20_000);
-    expect(await serverPunches()).toBe(2);
-    expect(await server.count('SELECT count(*) AS n FROM attendance WHERE offline')).toBe(1);
-    expect(await server.count('SELECT count(DISTINCT (kiosk_id, kiosk_seq)) AS n FROM attendance')).toBe(2);
+    await until(async () => (await status(door2)).central?.punchesWaiting === 0, 20_000);
+    expect(await serverPunches()).toBe(3);
+    expect(await server.count('SELECT count(*) AS n FROM attendance WHERE offline')).toBe(2);
+    expect(await server.count('SELECT count(DISTINCT (kiosk_id, kiosk_seq)) AS n FROM attendance')).toBe(3);
     // The admin screen of either kiosk lists both, from the server (its role may call kiosk_overview()).
     const token = ((await door2.post('admin.login', { pin: '13579' })).value as { token: string }).token;
     const listed = await door2.post('admin.central.kiosks', { token });
     expect(listed).toMatchObject({ ok: true, value: { link: { state: 'online' } } });
     expect(listed.value.kiosks.map((k: { kioskId: string; punches: number; lost: unknown[]; outboxDepth: number }) => [k.kioskId, k.punches, k.lost, k.outboxDepth])).toEqual([
       ['door-1', 1, [], 0],
-      ['door-2', 1, [], 0],
+      ['door-2', 2, [], 0],
     ]);
   }, 120_000);
 

@@ -17,7 +17,7 @@ import { isKioskError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AppliedBatch, CentralCache, CachedEmployee, CachedTemplate, CachedSetting, OutboxAudit, OutboxItem, OutboxPunch, OutboxVoid } from '../store/central-cache.js';
 import type { JsonValue } from '../store/canonical-json.js';
-import { createPool, inTransaction, isUnreachable, toCentralError, type CentralClient, type CentralConnectOptions, connectClient } from './connection.js';
+import { createPool, inTransaction, isUnreachable, toCentralError, withClient, type CentralClient, type CentralConnectOptions, connectClient } from './connection.js';
 
 export interface CentralSyncOptions extends CentralConnectOptions {
   readonly url: string;
@@ -64,6 +64,8 @@ export interface SyncReport {
 }
 
 const NOTICE_CHANNEL = 'kiosk_gallery';
+/** How far back other kiosks' punches are pulled: longer than any shift (maxShiftHours ≤ 24). */
+const RECENT_PUNCHES_MS = 24 * 3_600_000;
 
 export class CentralSync {
   private readonly pool: pg.Pool;
@@ -77,6 +79,8 @@ export class CentralSync {
   private lastError: string | null = null;
   private refused = false;
   private stopped = false;
+  /** The server's attendance id of the last other kiosk's punch pulled. */
+  private punchWatermark = 0;
 
   constructor(private readonly options: CentralSyncOptions) {
     this.pool = createPool(options.url, options);
@@ -153,6 +157,7 @@ export class CentralSync {
       let batches = 0;
       try {
         while (await this.pullBatch()) batches++;
+        await this.pullRecentPunches();
       } catch (raw) {
         // A gallery row this kiosk cannot apply must not hold its punches back: upload anyway and
         // report the pull's failure after. An unreachable or refusing server fails the upload too.
@@ -191,6 +196,36 @@ export class CentralSync {
       throw pullError;
     }
     return report;
+  }
+
+  /**
+   * Other kiosks' punches since the last pull (the last day's at start; kept in memory, the cache
+   * dedupes), so this kiosk's in/out and debounce see every door.
+   */
+  private async pullRecentPunches(): Promise<void> {
+    for (;;) {
+      const since = new Date(this.now().getTime() - RECENT_PUNCHES_MS);
+      const rows = await withClient(this.pool, (client) =>
+        client.query<{ id: string; kiosk_id: string; employee_id: string; kiosk_direction: 'in' | 'out'; modality: 'face' | 'voice' | 'pin'; score: number | null; model_id: string | null; captured_at: Date }>(
+          'SELECT * FROM kiosk_recent_punches($1, $2, $3)',
+          [this.options.kioskId, this.punchWatermark, since],
+        ),
+      );
+      if (rows.rows.length === 0) return;
+      this.options.cache.applyRemotePunches(
+        rows.rows.map((r) => ({
+          kioskId: r.kiosk_id,
+          employeeId: Number(r.employee_id),
+          direction: r.kiosk_direction,
+          modality: r.modality,
+          score: r.score,
+          modelId: r.model_id,
+          capturedAt: r.captured_at,
+        })),
+      );
+      this.punchWatermark = Number(rows.rows[rows.rows.length - 1]?.id);
+      if (rows.rows.length < 1000) return;
+    }
   }
 
   /** One gallery batch; false when there was nothing newer than the watermark. */

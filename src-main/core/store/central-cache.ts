@@ -115,6 +115,17 @@ export interface GalleryBatch {
   readonly upTo: number;
 }
 
+/** Another kiosk's punch, as the server has it: for this kiosk's in/out decision and debounce. */
+export interface RemotePunch {
+  readonly kioskId: string;
+  readonly employeeId: number;
+  readonly direction: PunchDirection;
+  readonly modality: ClockModality;
+  readonly score: number | null;
+  readonly modelId: string | null;
+  readonly capturedAt: Date;
+}
+
 export interface AppliedBatch {
   /** Employees whose gallery rows may have changed (the live galleries reload them). */
   readonly employeeIds: readonly number[];
@@ -277,6 +288,33 @@ export class CentralCache {
   /** The newest sequence number issued (0 before the first). */
   lastSeq(): number {
     return (this.db.connection.prepare('SELECT coalesce(max(kiosk_seq), 0) AS n FROM outbox').get() as { n: number }).n;
+  }
+
+  /**
+   * Records other kiosks' punches here (under their kiosk ids: the outbox trigger takes only this
+   * kiosk's own), once each, so the in/out toggle and the debounce see the person's punches at
+   * every door. Returns how many were new. A punch of an employee not in the cache is skipped.
+   */
+  applyRemotePunches(punches: readonly RemotePunch[]): number {
+    const own = this.state().kioskId;
+    const insert = this.db.connection.prepare(
+      `INSERT INTO attendance_events (employee_id, direction, modality, score, model_id, kiosk_id, occurred_at, created_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?
+       WHERE EXISTS (SELECT 1 FROM employees WHERE id = ?)
+         AND NOT EXISTS (SELECT 1 FROM attendance_events WHERE kiosk_id = ? AND employee_id = ? AND occurred_at = ?)`,
+    );
+    return this.db.transaction(() => {
+      let added = 0;
+      const createdAt = toIsoTime('now', this.db.now());
+      for (const p of punches) {
+        if (p.kioskId === own) continue;
+        const at = p.capturedAt.toISOString();
+        const biometric = p.modality !== 'pin' && p.score !== null && p.modelId !== null;
+        const modality = biometric || p.modality === 'pin' ? p.modality : 'pin';
+        added += insert.run(p.employeeId, p.direction, modality, biometric ? p.score : null, biometric ? p.modelId : null, p.kioskId, at, createdAt, p.employeeId, p.kioskId, p.employeeId, at).changes;
+      }
+      return added;
+    });
   }
 
   /**
