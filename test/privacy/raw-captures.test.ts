@@ -136,6 +136,7 @@ describe('modules that write files', () => {
   /** Each with why it writes, none of them a capture. */
   const KNOWN_WRITERS: Record<string, string> = {
     'src-main/cli/command.ts': 'evaluation reports (JSON/SVG) the operator asked for',
+    'src-main/core/central/gallery-key.ts': "a central kiosk's 0600 copy of the gallery key, still wrapped by its own kiosk key (offline starts)",
     'src-main/core/store/audit-anchor.ts': "the audit chain's sealed head: an entry count and a hash",
     'src-main/core/store/key-file.ts': 'the 0600 template key of server mode',
     'src-main/transport/ipc/keychain-key.ts': 'the keychain-sealed template key of the desktop app',
