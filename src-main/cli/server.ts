@@ -68,14 +68,19 @@ export const serverAddKioskCommand: Command = {
   options: {
     pg: pgOption,
     'kiosk-id': { type: 'string', value: '<ID>', description: 'the id the kiosk runs with (serve --kiosk-id)' },
-    'kiosk-key': { type: 'string', value: '<FILE>', description: `the kiosk's key file (default $KIOSK_HOME/${KIOSK_KEY_FILE}, created when absent; copy it to the kiosk beside its database)` },
+    'kiosk-key': {
+      type: 'string',
+      value: '<FILE>',
+      description: `the kiosk's own key file (default $KIOSK_HOME/kiosks/<ID>.key, created when absent; copy it to the kiosk as ${KIOSK_KEY_FILE} beside its database)`,
+    },
     'gallery-key': galleryKeyOption,
     enroll: { type: 'boolean', description: 'an enrollment station: its admin screens create, enroll, deactivate and erase staff on the server' },
   },
   async run(options, io) {
     const url = pgUrl(options);
     const kioskId = requireKioskId(stringOption(options, 'kiosk-id', true));
-    const kioskKeyPath = resolve(stringOption(options, 'kiosk-key') ?? join(dataDir(), KIOSK_KEY_FILE));
+    // One key per kiosk: a default shared by every kiosk added here would let one kiosk's file open another's copy.
+    const kioskKeyPath = resolve(stringOption(options, 'kiosk-key') ?? join(dataDir(), 'kiosks', `${kioskId}.key`));
     const galleryKey = loadOrCreateKeyFile(galleryKeyPath(options));
     const kioskKey = loadOrCreateKeyFile(kioskKeyPath);
     const added = await withClient(url, (client) => addKiosk(client, { kioskId, kioskKey, galleryKey, enroll: options.enroll === true }));
@@ -85,6 +90,7 @@ export const serverAddKioskCommand: Command = {
     kioskUrl.username = added.roleName;
     kioskUrl.password = added.password;
     io.out(`kiosk ${kioskId} added (role ${added.roleName}${added.enroll ? ', enrollment station' : ''}, gallery key version ${added.keyVersion}, kiosk key ${kioskKeyPath})`);
+    if (stringOption(options, 'kiosk-key') === undefined) io.out(`copy ${kioskKeyPath} to the kiosk as ${KIOSK_KEY_FILE} beside its database (mode 0600)`);
     io.out(`run it with: npm run kiosk -- serve --kiosk-id ${kioskId} --central '${kioskUrl.toString()}'`);
   },
 };

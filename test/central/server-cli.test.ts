@@ -1,5 +1,5 @@
 /** `npm run kiosk -- server init | add-kiosk | status | revoke-kiosk` against a real PostgreSQL. */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,23 @@ d('kiosk server commands', () => {
     expect(status.out).toEqual([expect.stringMatching(/^front-desk: last seen never, offset unknown, outbox \? waiting, 0 punches \(0 flagged\), no lost events$/)]);
     expect((await cli('server', 'revoke-kiosk', '--pg', url, '--kiosk-id', 'front-desk')).code).toBe(0);
     expect((await cli('server', 'status', '--pg', url)).out[0]).toMatch(/^front-desk \(revoked\)/);
+  });
+
+  it('gives every kiosk added without --kiosk-key a key file of its own', async () => {
+    const home = join(dir, 'home');
+    const before = process.env.KIOSK_HOME;
+    process.env.KIOSK_HOME = home;
+    try {
+      for (const id of ['lobby', 'dock']) {
+        const added = await cli('server', 'add-kiosk', '--pg', url, '--kiosk-id', id, '--gallery-key', join(dir, 'gallery.key'));
+        expect(added.code).toBe(0);
+        expect(added.out[1]).toBe(`copy ${join(home, 'kiosks', `${id}.key`)} to the kiosk as kiosk.key beside its database (mode 0600)`);
+      }
+      expect(readFileSync(join(home, 'kiosks', 'lobby.key')).equals(readFileSync(join(home, 'kiosks', 'dock.key')))).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.KIOSK_HOME;
+      else process.env.KIOSK_HOME = before;
+    }
   });
 
   it('says clearly when the server cannot be reached or the URL is not one', async () => {
