@@ -23,6 +23,10 @@ export const KIOSK_ERROR_CODES = [
   'FACE_UNCLEAR',
   /** The camera delivers black frames (covered lens, dead capture): nothing to look for a face in. */
   'CAMERA_BLANK',
+  // enrollment poses: the shot is not the pose the wizard asked for (the person's own left / right)
+  'POSE_TURN_LEFT',
+  'POSE_TURN_RIGHT',
+  'POSE_LOOK_STRAIGHT',
   // face liveness (presentation-attack detection)
   'LIVENESS_FAILED',
   'CHALLENGE_EXPIRED',

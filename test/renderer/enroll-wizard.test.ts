@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EmployeeSummary } from '../../src-shared/contract.js';
 import EnrollWizard from '../../src-renderer/admin/EnrollWizard.svelte';
 import { adminCall } from '../../src-renderer/admin/session.js';
-import { callsTo, ok, removeBridge, removeCamera, removeMediaDevices, stubBridge, stubCamera, stubMediaDevices } from './bridge.js';
+import { callsTo, fail, ok, removeBridge, removeCamera, removeMediaDevices, stubBridge, stubCamera, stubMediaDevices } from './bridge.js';
 import { locale } from '../../src-renderer/lib/i18n.js';
 
 const TOKEN = 'token-0123456789abcdef';
@@ -150,6 +150,63 @@ describe('enrollment wizard', () => {
       expect((await screen.findByTestId('ways')).textContent).toBe('김민준 can clock in by face, not by voice.');
       locale.set('ko');
       await waitFor(() => expect(screen.getByTestId('ways').textContent).toBe('김민준님은 얼굴로 출퇴근을 기록할 수 있습니다. 음성으로는 할 수 없습니다.'));
+    } finally {
+      locale.set('en');
+      removeCamera();
+    }
+  });
+
+  it('keeps the wizard on a pose until the shot is turned the way asked, says which way to turn (EN and KO), and lets a person who cannot turn take it facing the camera', async () => {
+    removeMediaDevices();
+    stubCamera();
+    let shots = 0;
+    const answers: Record<string, ReturnType<typeof fail>[]> = {
+      left: [fail('POSE_TURN_LEFT', 'not turned left', { asked: 'left', yawDeg: -14.2, turnedTo: 'right' })],
+      right: [fail('POSE_TURN_RIGHT', 'not turned right', { asked: 'right', yawDeg: 1.5, turnedTo: 'none' })],
+    };
+    invoke = stubBridge({
+      'admin.enroll.face': (input) => {
+        const refusal = answers[input.pose]?.shift();
+        if (refusal) return refusal;
+        shots += 1;
+        return ok<'admin.enroll.face'>({ employee: employee({ consentedAt: '2025-01-02T09:00:00.000Z', faceTemplates: shots }), quality: {}, shotsNeeded: 3 - shots });
+      },
+    });
+    const shoot = async (n: number): Promise<void> => {
+      const button = await screen.findByRole('button', { name: 'Take photo' });
+      await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false));
+      await fireEvent.click(button);
+      await waitFor(() => expect(callsTo(invoke, 'admin.enroll.face')).toHaveLength(n));
+    };
+    const poses = () => callsTo(invoke, 'admin.enroll.face').map((c) => (c as { pose: string }).pose);
+    try {
+      render(EnrollWizard, { api: adminCall(TOKEN, vi.fn()), employee: employee({ consentedAt: '2025-01-02T09:00:00.000Z' }), onclose: vi.fn() });
+      await shoot(1);
+      await screen.findByText('Photo 2 of 3');
+      expect(screen.getByText('Turn your head slightly to your left')).toBeTruthy();
+      // Turned the wrong way: refused, the wizard stays on "left" and says which way to turn.
+      await shoot(2);
+      expect((await screen.findByRole('alert')).textContent).toBe('This photo is not turned to your left — turn your head slightly to your own left, then take it again.');
+      expect(screen.getByText('Photo 2 of 3')).toBeTruthy();
+      expect(screen.getByText('Turn your head slightly to your left')).toBeTruthy();
+      locale.set('ko');
+      await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('이 사진은 왼쪽으로 돌아가 있지 않습니다. 본인 기준 왼쪽으로 고개를 살짝 돌린 뒤 다시 찍어 주세요.'));
+      expect(screen.getByText('고개를 본인 기준 왼쪽으로 살짝 돌려 주세요')).toBeTruthy();
+      locale.set('en');
+      // Turned left this time: accepted, on to "right".
+      await shoot(3);
+      await screen.findByText('Photo 3 of 3');
+      expect(screen.getByText('Turn your head slightly to your right')).toBeTruthy();
+      expect(screen.queryByRole('button', { name: 'Cannot turn? Take this one facing the camera' })).toBeNull();
+      await shoot(4);
+      expect((await screen.findByRole('alert')).textContent).toBe('This photo is not turned to your right — turn your head slightly to your own right, then take it again.');
+      // A person who cannot turn their head: this one shot facing the camera.
+      await fireEvent.click(screen.getByRole('button', { name: 'Cannot turn? Take this one facing the camera' }));
+      expect(screen.getByText('Look straight at the camera')).toBeTruthy();
+      expect(screen.queryByRole('alert')).toBeNull();
+      await shoot(5);
+      await screen.findByRole('button', { name: 'Next' });
+      expect(poses()).toEqual(['front', 'left', 'left', 'right', 'front']);
     } finally {
       locale.set('en');
       removeCamera();

@@ -64,8 +64,10 @@ describe('EnrollmentService.enrollFace', () => {
     // Her own shots are close to each other: they must not count as duplicates of herself.
     const shots = [ANN, [1, 0.1, 0, 0], [1, 0, 0.1, 0]];
     const results = [];
+    // Each shot turned the way its pose asks (positive yaw: the person's own left).
+    const yaws = { front: -12.34, left: 15, right: -15 } as const;
     for (const [i, pose] of FACE_POSES.entries()) {
-      results.push(await s.enrollment.enrollFace(ACTOR, ann, s.face.face(shots[i]!, { detectionScore: 0.9 + i / 100, quality: { yawDeg: -12.34 } }), pose));
+      results.push(await s.enrollment.enrollFace(ACTOR, ann, s.face.face(shots[i]!, { detectionScore: 0.9 + i / 100, quality: { yawDeg: yaws[pose] } }), pose));
     }
 
     expect(results.map((r) => r.shotsNeeded)).toEqual(FACE_POSES.map((_, i) => ENROLL_FACE_SHOTS - i - 1));
@@ -148,7 +150,7 @@ describe('EnrollmentService lifecycle', () => {
   /** Ann with two face shots and one voice phrase. */
   async function enrolledAnn(): Promise<number> {
     const ann = await enrolFace(s, 'E001', 'Ann', ANN);
-    await s.enrollment.enrollFace(ACTOR, ann, s.face.face([1, 0.1, 0, 0]), 'left');
+    await s.enrollment.enrollFace(ACTOR, ann, s.face.face([1, 0.1, 0, 0], { quality: { yawDeg: 12 } }), 'left');
     await s.enrollment.enrollVoice(ACTOR, ann, s.voice.utterance([1, 0, 0]), SAMPLE_RATE);
     return ann;
   }

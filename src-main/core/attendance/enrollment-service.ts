@@ -8,6 +8,7 @@
 import { ENROLL_FACE_SHOTS, ENROLL_VOICE_PHRASES, type FacePose } from '../../../src-shared/vocabulary.js';
 import type { EmployeeSummary } from '../../../src-shared/contract.js';
 import { KioskError } from '../errors.js';
+import { enforcePose } from '../face/pose-check.js';
 import type { FaceQuality } from '../face/quality.js';
 import { eraseBiometrics } from '../privacy/biometric-erasure.js';
 import { imageMediaType, pcmBytes, pcmMediaType } from '../store/raw-capture-repository.js';
@@ -80,6 +81,8 @@ export class EnrollmentService {
     const employee = this.requireCapturable(employeeId);
     const { face, store } = this.context;
     const analysis = await face.engine.analyzeBytes(image, 'enroll');
+    // A 'slightly left' shot that faces the camera (or turns right) adds nothing the front shot has not.
+    enforcePose(pose, analysis.quality?.yawDeg ?? Number.NaN);
     // From here to the gallery update nothing awaits, so two enrollments cannot both pass the duplicate check.
     this.refuseDuplicate(employee, analysis.embedding);
     const template = store.db.transaction(() => {
