@@ -12,12 +12,12 @@ import { CentralEnrollment } from '../core/central/central-enrollment.js';
 import { createPool, withClient } from '../core/central/connection.js';
 import { kioskReports } from '../core/central/server-admin.js';
 import { CentralGalleryWriter } from '../core/central/gallery-writer.js';
-import { loadKioskGalleryKey } from '../core/central/gallery-key.js';
+import { fetchWrappedGalleryKey, loadKioskGalleryKey, unwrapGalleryKey, writeWrappedKeyCache } from '../core/central/gallery-key.js';
+import { GalleryCipher } from '../core/central/key-rotation.js';
 import { refreshGalleries } from '../core/central/live-gallery.js';
 import { KIOSK_SETTINGS } from '../core/context/settings.js';
 import type { Logger } from '../core/logger.js';
 import { CentralCache } from '../core/store/central-cache.js';
-import { Aes256GcmCipher, type TemplateCipher } from '../core/store/template-cipher.js';
 import type { Kiosk } from '../handlers/kiosk.js';
 import type { ClockService } from '../core/attendance/clock-service.js';
 import type { CentralLink, ClockResult } from '../../src-shared/contract.js';
@@ -36,7 +36,7 @@ export interface CentralConfig {
 }
 
 /** The template cipher of a kiosk of this server: the gallery key, and its version. */
-export async function centralCipher(config: CentralConfig): Promise<{ cipher: TemplateCipher; keyVersion: number }> {
+export async function centralCipher(config: CentralConfig): Promise<{ cipher: GalleryCipher; keyVersion: number }> {
   const loaded = await loadKioskGalleryKey({
     url: config.url,
     kioskId: config.kioskId,
@@ -44,16 +44,19 @@ export async function centralCipher(config: CentralConfig): Promise<{ cipher: Te
     cachePath: `${config.dbPath}${GALLERY_KEY_CACHE_SUFFIX}`,
   });
   if (loaded.source === 'cache') config.log.warn('central: the server cannot be reached; starting offline with the cached gallery key');
-  const cipher = new Aes256GcmCipher(loaded.key);
+  const cipher = new GalleryCipher(loaded.key, loaded.version);
   loaded.key.fill(0);
   return { cipher, keyVersion: loaded.version };
 }
 
 /** Turns an opened kiosk into a kiosk of the central server and starts its sync. */
-export function attachCentral(kiosk: Kiosk, config: CentralConfig & { readonly cipher: TemplateCipher; readonly keyVersion: number }): { kiosk: Kiosk; sync: CentralSync } {
+export function attachCentral(kiosk: Kiosk, config: CentralConfig & { readonly cipher: GalleryCipher; readonly keyVersion: number }): { kiosk: Kiosk; sync: CentralSync } {
   const { store } = kiosk.context;
   const cache = new CentralCache(store.db, store.templates, store.rawCaptures);
   cache.enable(config.kioskId);
+  // Enrollment and the key refresh after a rotation share one small connection pool.
+  const writerPool = createPool(config.url, { max: 1 });
+  const cachePath = `${config.dbPath}${GALLERY_KEY_CACHE_SUFFIX}`;
   const sync = new CentralSync({
     url: config.url,
     kioskId: config.kioskId,
@@ -62,12 +65,20 @@ export function attachCentral(kiosk: Kiosk, config: CentralConfig & { readonly c
     log: config.log,
     settingKeys: new Set(Object.keys(KIOSK_SETTINGS)),
     onGallery: (applied) => refreshGalleries(kiosk.context, applied.employeeIds),
+    keyVersion: config.cipher.version,
+    // A rotation: this kiosk's new wrapped copy (KIOSK_KEY_REFUSED when it was revoked meanwhile).
+    onKeyVersion: async () => {
+      const wrapped = await withClient(writerPool, (client) => fetchWrappedGalleryKey(client, config.kioskId));
+      const key = unwrapGalleryKey(config.kioskKey, wrapped);
+      config.cipher.use(key, wrapped.version);
+      key.fill(0);
+      writeWrappedKeyCache(cachePath, wrapped);
+      config.log.info(`central: gallery key version ${wrapped.version} taken up`);
+    },
     ...(config.intervalMs === undefined ? {} : { intervalMs: config.intervalMs }),
   });
   sync.start();
-  // Enrollment writes through its own connection, so a long pull never holds up the admin screens.
-  const writerPool = createPool(config.url, { max: 1 });
-  const enrollment = new CentralEnrollment(kiosk.context, new CentralGalleryWriter(writerPool, config.cipher, config.keyVersion), sync);
+  const enrollment = new CentralEnrollment(kiosk.context, new CentralGalleryWriter(writerPool, config.cipher, () => config.cipher.version), sync);
   const wrapped: Kiosk = {
     ...kiosk,
     clock: uploadingAfterPunches(kiosk.clock, () => sync.kick(), () => !cache.state().online),

@@ -46,7 +46,8 @@ export async function startServe(config: ServeConfig): Promise<RunningKiosk> {
   const keyPath = join(dirname(resolve(config.dbPath)), KEY_FILE_NAME);
   const ownKey = loadOrCreateKeyFile(keyPath);
   const centralConfig =
-    config.central === undefined ? undefined : { url: config.central, kioskId: config.kioskId, dbPath: config.dbPath, kioskKey: ownKey, log };
+    // A copy: the kiosk's key keeps unwrapping the gallery key after a rotation.
+    config.central === undefined ? undefined : { url: config.central, kioskId: config.kioskId, dbPath: config.dbPath, kioskKey: Buffer.from(ownKey), log };
   // Standalone, the key file seals the templates; on a central server it unwraps the gallery key that does.
   const gallery = centralConfig === undefined ? undefined : await centralCipher(centralConfig);
   const cipher = gallery?.cipher ?? new Aes256GcmCipher(ownKey);

@@ -11,6 +11,8 @@ import type { CliIo, Command } from './command.js';
 import { DEFAULT_DATA_DIR } from './serve.js';
 import { connectClient, redactUrl, requirePgUrl, type CentralClient } from '../core/central/connection.js';
 import { addKiosk, initServer, kioskReports, requireKioskId, revokeKiosk } from '../core/central/server-admin.js';
+import { rotateGalleryKey } from '../core/central/key-rotation.js';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { loadOrCreateKeyFile } from '../core/store/key-file.js';
 
 export const GALLERY_KEY_FILE = 'central-gallery.key';
@@ -127,4 +129,35 @@ export const serverStatusCommand: Command = {
   },
 };
 
-export const SERVER_COMMANDS: readonly Command[] = [serverInitCommand, serverAddKioskCommand, serverRevokeKioskCommand, serverStatusCommand];
+export const serverRotateKeyCommand: Command = {
+  name: 'server rotate-key',
+  summary: 'a new gallery key version: every template re-sealed, the key re-wrapped for the kiosks not revoked',
+  synopsis: ['server rotate-key --pg <url> [--gallery-key FILE] [--kiosk-keys DIR]'],
+  options: {
+    pg: pgOption,
+    'gallery-key': galleryKeyOption,
+    'kiosk-keys': { type: 'string', value: '<DIR>', description: 'the kiosks\' key files, <id>.key (default $KIOSK_HOME/kiosks, where add-kiosk puts them)' },
+  },
+  async run(options, io) {
+    const url = pgUrl(options);
+    const keyPath = galleryKeyPath(options);
+    const keysDir = resolve(stringOption(options, 'kiosk-keys') ?? join(dataDir(), 'kiosks'));
+    const oldKey = loadOrCreateKeyFile(keyPath);
+    const kioskKeys = new Map<string, Buffer>();
+    for (const file of existsSync(keysDir) ? readdirSync(keysDir) : []) {
+      if (file.endsWith('.key')) kioskKeys.set(file.slice(0, -'.key'.length), loadOrCreateKeyFile(join(keysDir, file)));
+    }
+    // The new key is on disk before the server uses it; the old one is kept for older backups.
+    const nextPath = `${keyPath}.next`;
+    const newKey = loadOrCreateKeyFile(nextPath);
+    const report = await withClient(url, (client) => rotateGalleryKey(client, { oldKey, newKey, kioskKeys }));
+    renameSync(keyPath, `${keyPath}.v${report.version - 1}`);
+    renameSync(nextPath, keyPath);
+    for (const key of [oldKey, newKey, ...kioskKeys.values()]) key.fill(0);
+    io.out(`gallery key version ${report.version}: ${report.templates} templates re-sealed, new key in ${keyPath} (the old one kept as ${keyPath}.v${report.version - 1})`);
+    io.out(`wrapped for: ${report.wrappedFor.join(', ') || 'no kiosk'}`);
+    if (report.missingKeys.length > 0) io.out(`no key file for: ${report.missingKeys.join(', ')} — add them again with "server add-kiosk" to reconnect them`);
+  },
+};
+
+export const SERVER_COMMANDS: readonly Command[] = [serverInitCommand, serverAddKioskCommand, serverRevokeKioskCommand, serverRotateKeyCommand, serverStatusCommand];

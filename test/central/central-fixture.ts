@@ -14,7 +14,9 @@ import { newGalleryKey } from '../../src-main/core/central/gallery-key.js';
 import { KIOSK_SETTINGS, type KioskSettings } from '../../src-main/core/context/settings.js';
 import { CentralCache } from '../../src-main/core/store/central-cache.js';
 import { openStore, type Store } from '../../src-main/core/store/store.js';
-import { Aes256GcmCipher } from '../../src-main/core/store/template-cipher.js';
+import { Aes256GcmCipher, type TemplateCipher } from '../../src-main/core/store/template-cipher.js';
+import { GalleryCipher } from '../../src-main/core/central/key-rotation.js';
+import { fetchWrappedGalleryKey, unwrapGalleryKey } from '../../src-main/core/central/gallery-key.js';
 import { startCluster, type PgCluster } from '../helpers/pg-cluster.js';
 import { CentralSync } from '../../src-main/core/central/central-sync.js';
 import { refreshGalleries } from '../../src-main/core/central/live-gallery.js';
@@ -93,9 +95,9 @@ export interface TestCache {
 }
 
 /** A kiosk's cache database, its templates sealed with the gallery key, the outbox on for `kioskId`. */
-export function openCache(dir: string, name: string, kioskId: string, galleryKey: Buffer, now?: () => Date): TestCache {
+export function openCache(dir: string, name: string, kioskId: string, galleryKey: Buffer, now?: () => Date, cipher?: TemplateCipher): TestCache {
   const path = join(dir, `${name}.db`);
-  const store = openStore(path, { cipher: new Aes256GcmCipher(galleryKey), settings: KIOSK_SETTINGS, ...(now === undefined ? {} : { now }) });
+  const store = openStore(path, { cipher: cipher ?? new Aes256GcmCipher(galleryKey), settings: KIOSK_SETTINGS, ...(now === undefined ? {} : { now }) });
   const cache = new CentralCache(store.db, store.templates, store.rawCaptures);
   cache.enable(kioskId);
   return { store, cache, path, close: () => store.close() };
@@ -109,6 +111,9 @@ export function punch(store: Store<KioskSettings>, kioskId: string, employeeId: 
 /** A kiosk of the central server at service level: its cache, fake engines, the clock service, its sync. */
 export interface CentralKiosk {
   readonly kioskId: string;
+  /** Its own key (the key file a real kiosk keeps beside its database). */
+  readonly kioskKey: Buffer;
+  readonly cipher: GalleryCipher;
   readonly cache: TestCache;
   readonly context: ServiceContext;
   readonly face: FakeFaceEngine;
@@ -126,7 +131,9 @@ export async function openCentralKiosk(
 ): Promise<CentralKiosk> {
   const added = await server.addKiosk(kioskId, options.enroll === true);
   const now = options.now ?? (() => new Date());
-  const cache = openCache(server.dir, kioskId, kioskId, server.galleryKey, now);
+  const cipher = new GalleryCipher(server.galleryKey, 1);
+  const cache = openCache(server.dir, kioskId, kioskId, server.galleryKey, now, cipher);
+  const writerPool = createPool(added.url, { max: 1, connectTimeoutMs: 1_000 });
   const face = new FakeFaceEngine();
   const context: ServiceContext = {
     store: cache.store,
@@ -145,13 +152,24 @@ export async function openCentralKiosk(
     intervalMs: options.intervalMs ?? 60_000,
     settingKeys: new Set(Object.keys(KIOSK_SETTINGS)),
     onGallery: (applied) => refreshGalleries(context, applied.employeeIds),
+    keyVersion: 1,
+    onKeyVersion: async () => {
+      const client = await writerPool.connect();
+      try {
+        const wrapped = await fetchWrappedGalleryKey(client, kioskId);
+        cipher.use(unwrapGalleryKey(added.kioskKey, wrapped), wrapped.version);
+      } finally {
+        client.release();
+      }
+    },
   });
   if (options.start === true) sync.start();
   const clocking = new ClockService(context, new PhraseIssuer({ now }), { log2N: 10, r: 8, p: 1 });
-  const writerPool = createPool(added.url, { max: 1, connectTimeoutMs: 1_000 });
-  const enrollment = new CentralEnrollment(context, new CentralGalleryWriter(writerPool, new Aes256GcmCipher(server.galleryKey), 1), sync, { log2N: 10, r: 8, p: 1 });
+  const enrollment = new CentralEnrollment(context, new CentralGalleryWriter(writerPool, cipher, () => cipher.version), sync, { log2N: 10, r: 8, p: 1 });
   return {
     kioskId,
+    kioskKey: added.kioskKey,
+    cipher,
     cache,
     context,
     face,

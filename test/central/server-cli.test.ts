@@ -72,6 +72,19 @@ d('kiosk server commands', () => {
     }
   });
 
+  it('rotates the gallery key: re-wraps for the kiosks whose key files it has, keeps the old key beside the new', async () => {
+    const home = join(dir, 'home');
+    const galleryKey = join(dir, 'gallery.key');
+    const before = readFileSync(galleryKey);
+    const rotated = await cli('server', 'rotate-key', '--pg', url, '--gallery-key', galleryKey, '--kiosk-keys', join(home, 'kiosks'));
+    expect(rotated.err).toEqual([]);
+    expect(rotated.out[0]).toMatch(/^gallery key version 2: 0 templates re-sealed/);
+    expect(rotated.out[1]).toBe('wrapped for: dock, lobby');
+    expect(readFileSync(`${galleryKey}.v1`).equals(before)).toBe(true);
+    expect(readFileSync(galleryKey).equals(before)).toBe(false);
+    expect(statSync(galleryKey).mode & 0o777).toBe(0o600);
+  });
+
   it('says clearly when the server cannot be reached or the URL is not one', async () => {
     const down = await cli('server', 'init', '--pg', `postgres://postgres@127.0.0.1:1/x`, '--gallery-key', join(dir, 'g2.key'));
     expect(down).toMatchObject({ code: 1, err: [expect.stringMatching(/^error \[CENTRAL_UNREACHABLE\]: the central server postgres:\/\/postgres@127\.0\.0\.1:1\/x cannot be reached/)] });

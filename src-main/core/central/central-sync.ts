@@ -33,6 +33,10 @@ export interface CentralSyncOptions extends CentralConnectOptions {
   readonly settingKeys?: ReadonlySet<string>;
   /** After each applied gallery batch: reload the live galleries. */
   readonly onGallery?: (applied: AppliedBatch) => void;
+  /** The gallery key version the kiosk holds; templates of a newer one call onKeyVersion first. */
+  readonly keyVersion?: number;
+  /** Fetch and take up the kiosk's wrapped copy of a newer gallery key (after a rotation). */
+  readonly onKeyVersion?: (version: number) => Promise<void>;
 }
 
 export type CentralState = 'online' | 'offline' | 'refused';
@@ -81,11 +85,13 @@ export class CentralSync {
   private stopped = false;
   /** The server's attendance id of the last other kiosk's punch pulled. */
   private punchWatermark = 0;
+  private keyVersion: number;
 
   constructor(private readonly options: CentralSyncOptions) {
     this.pool = createPool(options.url, options);
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? 200;
+    this.keyVersion = options.keyVersion ?? 1;
   }
 
   /** Syncs now and then on the timer, and listens for change notices. */
@@ -188,7 +194,8 @@ export class CentralSync {
     }
     const wasOffline = !cache.state().online;
     cache.setOnline(true);
-    this.refused = false;
+    // No copy of a newer gallery key for this kiosk: it still uploads, but the screen says refused.
+    this.refused = isKioskError(pullError, 'KIOSK_KEY_REFUSED');
     this.lastError = pullError?.message ?? null;
     if (wasOffline) log?.info(`central: online (${report.inserted} outbox rows sent, ${report.batches} gallery batches)`);
     if (pullError !== undefined) {
@@ -241,7 +248,7 @@ export class CentralSync {
           [since],
         );
         const templates = await client.query<TemplateRow>(
-          `SELECT id, employee_id, modality, model_id, model_sha256, sealed, dim, detection_score, speech_seconds, created_at, deleted, rev
+          `SELECT id, employee_id, modality, model_id, model_sha256, sealed, dim, detection_score, speech_seconds, created_at, deleted, key_version, rev
            FROM gallery_templates WHERE rev > $1 ORDER BY rev LIMIT $2`,
           [since, limit],
         );
@@ -257,6 +264,12 @@ export class CentralSync {
     // now and again next time, which changes nothing.
     const full = read.templates.length === limit;
     const upTo = full ? Number(read.templates[read.templates.length - 1]?.rev) : Math.max(...revs);
+    // Templates re-sealed under a newer gallery key (a rotation): take up this kiosk's copy first.
+    const newest = Math.max(0, ...read.templates.filter((t) => !t.deleted).map((t) => t.key_version));
+    if (newest > this.keyVersion && this.options.onKeyVersion !== undefined) {
+      await this.options.onKeyVersion(newest);
+      this.keyVersion = newest;
+    }
     const keys = this.options.settingKeys;
     const applied = cache.applyGallery({
       employees: read.employees.map(toEmployee),
@@ -412,6 +425,7 @@ interface TemplateRow {
   speech_seconds: number | null;
   created_at: Date;
   deleted: boolean;
+  key_version: number;
   rev: string;
 }
 

@@ -27,7 +27,8 @@ export class CentralGalleryWriter {
   constructor(
     private readonly pool: pg.Pool,
     private readonly cipher: TemplateCipher,
-    private readonly keyVersion: number,
+    /** The version `cipher` seals with (a function: a kiosk's changes after a rotation). */
+    private readonly keyVersion: number | (() => number),
   ) {}
 
   private write<T>(fn: (client: CentralClient) => Promise<T>): Promise<T> {
@@ -81,7 +82,7 @@ export class CentralGalleryWriter {
             t.vector.length,
             'detectionScore' in t.capture ? t.capture.detectionScore : null,
             'speechSeconds' in t.capture ? t.capture.speechSeconds : null,
-            this.keyVersion,
+            typeof this.keyVersion === 'number' ? this.keyVersion : this.keyVersion(),
           ],
         );
         ids.push(Number(row.rows[0]?.id));
