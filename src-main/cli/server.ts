@@ -12,7 +12,9 @@ import { DEFAULT_DATA_DIR } from './serve.js';
 import { connectClient, redactUrl, requirePgUrl, type CentralClient } from '../core/central/connection.js';
 import { addKiosk, initServer, kioskReports, requireKioskId, revokeKiosk } from '../core/central/server-admin.js';
 import { rotateGalleryKey } from '../core/central/key-rotation.js';
-import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mergedLogCsv } from '../core/central/merged-log.js';
+import { systemTimeZone } from '../core/attendance/local-day.js';
 import { loadOrCreateKeyFile } from '../core/store/key-file.js';
 
 export const GALLERY_KEY_FILE = 'central-gallery.key';
@@ -160,4 +162,35 @@ export const serverRotateKeyCommand: Command = {
   },
 };
 
-export const SERVER_COMMANDS: readonly Command[] = [serverInitCommand, serverAddKioskCommand, serverRevokeKioskCommand, serverRotateKeyCommand, serverStatusCommand];
+export const serverExportCommand: Command = {
+  name: 'server export',
+  summary: "every kiosk's punches of a period as CSV, from the server's merged log",
+  synopsis: ['server export --pg <url> --from YYYY-MM-DD --to YYYY-MM-DD [--time-zone ZONE] [--out FILE]'],
+  options: {
+    pg: pgOption,
+    from: { type: 'string', value: '<YYYY-MM-DD>', description: 'first local day' },
+    to: { type: 'string', value: '<YYYY-MM-DD>', description: 'last local day (inclusive)' },
+    'time-zone': { type: 'string', value: '<ZONE>', description: "IANA zone of the days and times (default: the system's)" },
+    out: { type: 'string', value: '<FILE>', description: 'write the CSV here (default: standard output)' },
+  },
+  async run(options, io) {
+    const url = pgUrl(options);
+    const range = { from: stringOption(options, 'from', true), to: stringOption(options, 'to', true), timeZone: stringOption(options, 'time-zone') ?? systemTimeZone() };
+    const { csv, rows } = await withClient(url, (client) => mergedLogCsv(client, range));
+    const out = stringOption(options, 'out');
+    if (out === undefined) io.out(csv.replace(/\r\n$/, ''));
+    else {
+      writeFileSync(resolve(out), csv);
+      io.err(`${rows} punches written to ${resolve(out)}`);
+    }
+  },
+};
+
+export const SERVER_COMMANDS: readonly Command[] = [
+  serverInitCommand,
+  serverAddKioskCommand,
+  serverRevokeKioskCommand,
+  serverRotateKeyCommand,
+  serverStatusCommand,
+  serverExportCommand,
+];

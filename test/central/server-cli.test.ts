@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { runCli } from '../../src-main/cli/run-cli.js';
 import { readMigrations } from '../../src-main/core/store/migrations.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -83,6 +84,33 @@ d('kiosk server commands', () => {
     expect(readFileSync(`${galleryKey}.v1`).equals(before)).toBe(true);
     expect(readFileSync(galleryKey).equals(before)).toBe(false);
     expect(statSync(galleryKey).mode & 0o777).toBe(0o600);
+  });
+
+  it('exports the merged log of every kiosk as CSV: one shift across two doors, the kiosk named on each punch', async () => {
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      const id = (await client.query<{ id: string }>("INSERT INTO employees (code, name) VALUES ('C9', '최지우') RETURNING id")).rows[0]!.id;
+      const punch = (kiosk: string, seq: number, at: string, offset: number, offline: boolean) =>
+        client.query(
+          `INSERT INTO attendance (event_uuid, kiosk_id, kiosk_seq, employee_id, kiosk_direction, modality, captured_at, clock_offset_ms, offline)
+           VALUES (gen_random_uuid(), $1, $2, $3, 'in', 'pin', $4, $5, $6)`,
+          [kiosk, seq, id, at, offset, offline],
+        );
+      await punch('lobby', 1, '2026-12-01T00:00:00Z', 40, false);
+      await punch('dock', 1, '2026-12-01T09:00:00Z', -150_000, true);
+    } finally {
+      await client.end();
+    }
+    const out = join(dir, 'log.csv');
+    const exported = await cli('server', 'export', '--pg', url, '--from', '2026-12-01', '--to', '2026-12-01', '--time-zone', 'Asia/Seoul', '--out', out);
+    expect(exported).toMatchObject({ code: 0, err: ['2 punches written to ' + out] });
+    const lines = readFileSync(out, 'utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('date,time,code,name,direction,status,kiosk,kiosk_direction,modality,offline,clock_offset_s,clock_flagged,received_at');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 12).join(','))).toEqual([
+      '2026-12-01,09:00,C9,최지우,in,counted,lobby,in,pin,no,0,no',
+      '2026-12-01,18:00,C9,최지우,out,counted,dock,in,pin,yes,-150,yes',
+    ]);
   });
 
   it('says clearly when the server cannot be reached or the URL is not one', async () => {

@@ -8,6 +8,8 @@
  * append-only rows.
  */
 import { closesShift } from '../attendance/shift-rule.js';
+import { toCsv } from '../attendance/csv.js';
+import { dayKey, localTime, parseDay, requireTimeZone } from '../attendance/local-day.js';
 import { KIOSK_SETTINGS } from '../context/settings.js';
 import type { CentralClient } from './connection.js';
 
@@ -111,4 +113,38 @@ export async function readMergedLog(client: CentralClient, range: { from: Date; 
     applied,
   );
   return merged.filter((p) => Date.parse(p.capturedAt) >= range.from.getTime());
+}
+
+/**
+ * The merged log of local days `from`..`to` (YYYY-MM-DD, inclusive, in `timeZone`) as CSV for a
+ * spreadsheet: one row per punch, the kiosk named on each, the direction the merged log gives next
+ * to the one the kiosk showed, collapsed and void punches marked, offline punches and clock
+ * offsets over 2 minutes flagged.
+ */
+export async function mergedLogCsv(client: CentralClient, range: { from: string; to: string; timeZone: string }): Promise<{ csv: string; rows: number }> {
+  parseDay('from', range.from);
+  parseDay('to', range.to);
+  const timeZone = requireTimeZone(range.timeZone);
+  const bounds = await client.query<{ f: Date; t: Date }>('SELECT ($1::date::timestamp AT TIME ZONE $3) AS f, (($2::date + 1)::timestamp AT TIME ZONE $3) AS t', [range.from, range.to, timeZone]);
+  const { f, t } = bounds.rows[0] as { f: Date; t: Date };
+  const log = await readMergedLog(client, { from: f, to: t });
+  const people = await client.query<{ id: string; code: string; name: string }>('SELECT id, code, name FROM employees WHERE id = ANY($1)', [[...new Set(log.map((p) => p.employeeId))]]);
+  const byId = new Map(people.rows.map((p) => [Number(p.id), p]));
+  const rows = log.map((p) => [
+    dayKey(p.capturedAt, timeZone),
+    localTime(p.capturedAt, timeZone),
+    byId.get(p.employeeId)?.code ?? String(p.employeeId),
+    byId.get(p.employeeId)?.name ?? '',
+    p.direction,
+    p.status,
+    p.kioskId,
+    p.kioskDirection,
+    p.modality,
+    p.offline ? 'yes' : 'no',
+    Number((p.clockOffsetMs / 1000).toFixed(1)),
+    p.offsetFlagged ? 'yes' : 'no',
+    p.receivedAt,
+  ]);
+  const header = ['date', 'time', 'code', 'name', 'direction', 'status', 'kiosk', 'kiosk_direction', 'modality', 'offline', 'clock_offset_s', 'clock_flagged', 'received_at'];
+  return { csv: toCsv(header, rows), rows: rows.length };
 }
