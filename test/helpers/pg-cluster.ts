@@ -83,12 +83,12 @@ export async function startCluster(): Promise<PgCluster> {
     chownSync(root, uid, gid);
   }
   const dataDir = join(root, 'data');
-  const port = await freePort();
+  let port = await freePort();
   const host = '127.0.0.1';
   run('initdb', ['-D', dataDir, '-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
-  const options = `-c listen_addresses=${host} -p ${port} -c unix_socket_directories=${root} -c fsync=off -c max_connections=60 -c shared_buffers=16MB`;
+  const options = (): string => `-c listen_addresses=${host} -p ${port} -c unix_socket_directories=${root} -c fsync=off -c max_connections=60 -c shared_buffers=16MB`;
   const start = (): void => {
-    run('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(root, 'server.log'), '-w', '-t', '60', 'start']);
+    run('pg_ctl', ['-D', dataDir, '-o', options(), '-l', join(root, 'server.log'), '-w', '-t', '60', 'start']);
   };
   const stopServer = (): void => {
     try {
@@ -97,7 +97,19 @@ export async function startCluster(): Promise<PgCluster> {
       // Already stopped.
     }
   };
-  start();
+  // Test files start clusters in parallel: a port found free can be taken before this one binds it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      start();
+      break;
+    } catch (error) {
+      if (attempt >= 3) {
+        rmSync(root, { recursive: true, force: true });
+        throw error;
+      }
+      port = await freePort();
+    }
+  }
   const url = (db = 'postgres', user = SUPERUSER): string => `postgres://${user}@${host}:${port}/${db}`;
   return {
     port,
