@@ -157,6 +157,21 @@ d('gallery down, two kiosks', () => {
     expect(await server.count('SELECT count(*) AS n FROM attendance WHERE employee_id = $1', [ivan])).toBe(2);
   });
 
+  it('hears of a "Not you?" at the other door: the cancelled punch no longer makes the next one an out', async () => {
+    await writer.setSetting('debounceMinutes', 0);
+    const lee = await writer.createEmployee({ code: 'L1', name: 'Lee' });
+    await writer.addTemplates(lee, [face([0.1, 0.3, 0.3, 0.9])]);
+    await Promise.all([door1.sync.syncNow(), door2.sync.syncNow()]);
+    const at = (kiosk: CentralKiosk) => kiosk.clocking.clockFace([kiosk.face.face([0.1, 0.3, 0.3, 0.9])]);
+    const first = await at(door1);
+    expect(first).toMatchObject({ outcome: 'recorded', event: { direction: 'in' } });
+    door1.clocking.undo((first as { undo: { token: string } }).undo.token);
+    await door1.sync.syncNow();
+    await door2.sync.syncNow();
+    expect(await at(door2)).toMatchObject({ outcome: 'recorded', event: { direction: 'in' } });
+    expect(await server.count('SELECT count(*) AS n FROM attendance_voids v JOIN attendance a ON a.event_uuid = v.voided_uuid WHERE a.employee_id = $1', [lee])).toBe(1);
+  });
+
   it('merges both doors into one log: in at door 1, out at door 2, a double punch across doors collapses', async () => {
     await writer.setSetting('debounceMinutes', 3);
     const carol = await writer.createEmployee({ code: 'C1', name: 'Carol' });

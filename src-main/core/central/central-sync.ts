@@ -85,6 +85,8 @@ export class CentralSync {
   private stopped = false;
   /** The server's attendance id of the last other kiosk's punch pulled. */
   private punchWatermark = 0;
+  /** The server's id of the last void of another kiosk's punch pulled. */
+  private voidWatermark = 0;
   private keyVersion: number;
 
   constructor(private readonly options: CentralSyncOptions) {
@@ -207,7 +209,7 @@ export class CentralSync {
 
   /**
    * Other kiosks' punches since the last pull (the last day's at start; kept in memory, the cache
-   * dedupes), so this kiosk's in/out and debounce see every door.
+   * dedupes), and the voids of those punches, so this kiosk's in/out and debounce see every door.
    */
   private async pullRecentPunches(): Promise<void> {
     for (;;) {
@@ -218,7 +220,7 @@ export class CentralSync {
           [this.options.kioskId, this.punchWatermark, since],
         ),
       );
-      if (rows.rows.length === 0) return;
+      if (rows.rows.length === 0) break;
       this.options.cache.applyRemotePunches(
         rows.rows.map((r) => ({
           kioskId: r.kiosk_id,
@@ -231,6 +233,20 @@ export class CentralSync {
         })),
       );
       this.punchWatermark = Number(rows.rows[rows.rows.length - 1]?.id);
+      if (rows.rows.length < 1000) break;
+    }
+    for (;;) {
+      const since = new Date(this.now().getTime() - RECENT_PUNCHES_MS);
+      const rows = await withClient(this.pool, (client) =>
+        client.query<{ id: string; kiosk_id: string; employee_id: string; captured_at: Date; voided_at: Date }>('SELECT * FROM kiosk_recent_voids($1, $2, $3)', [
+          this.options.kioskId,
+          this.voidWatermark,
+          since,
+        ]),
+      );
+      if (rows.rows.length === 0) return;
+      this.options.cache.applyRemoteVoids(rows.rows.map((r) => ({ kioskId: r.kiosk_id, employeeId: Number(r.employee_id), capturedAt: r.captured_at, voidedAt: r.voided_at })));
+      this.voidWatermark = Number(rows.rows[rows.rows.length - 1]?.id);
       if (rows.rows.length < 1000) return;
     }
   }

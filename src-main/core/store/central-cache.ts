@@ -318,6 +318,28 @@ export class CentralCache {
   }
 
   /**
+   * Marks other kiosks' punches void here when they were cancelled there ("Not you?"), so they stop
+   * counting in this kiosk's in/out and debounce. Returns how many were newly voided.
+   */
+  applyRemoteVoids(voids: readonly { kioskId: string; employeeId: number; capturedAt: Date; voidedAt: Date }[]): number {
+    const own = this.state().kioskId;
+    const insert = this.db.connection.prepare(
+      `INSERT INTO attendance_voids (event_id, reason, voided_at)
+       SELECT e.id, 'not_me', ? FROM attendance_events e
+       WHERE e.kiosk_id = ? AND e.employee_id = ? AND e.occurred_at = ?
+         AND NOT EXISTS (SELECT 1 FROM attendance_voids v WHERE v.event_id = e.id)`,
+    );
+    return this.db.transaction(() => {
+      let added = 0;
+      for (const v of voids) {
+        if (v.kioskId === own) continue;
+        added += insert.run(v.voidedAt.toISOString(), v.kioskId, v.employeeId, v.capturedAt.toISOString()).changes;
+      }
+      return added;
+    });
+  }
+
+  /**
    * Applies one batch of the server's gallery and moves the watermark, all in one transaction: a
    * crash leaves either the old cache and watermark or the new ones. Erasure (an erased employee
    * or a template tombstone) deletes the local templates and raw captures: the cache keeps no
