@@ -102,7 +102,8 @@ d('punches up', () => {
   it('loses nothing when the server stops in the middle of an upload', async () => {
     const k = await server.addKiosk('dock');
     const c = openCache(server.dir, 'dock', 'dock', server.galleryKey);
-    const sync = new CentralSync({ url: k.url, kioskId: 'dock', cache: c.cache, batchSize: 5, connectTimeoutMs: 1_000 });
+    // One row per transaction: 400 commits take long enough for the stop to land among them.
+    const sync = new CentralSync({ url: k.url, kioskId: 'dock', cache: c.cache, batchSize: 1, connectTimeoutMs: 1_000 });
     try {
       await sync.syncNow();
       for (let i = 0; i < 400; i++) punch(c.store, 'dock', employeeId, new Date(Date.now() + i));

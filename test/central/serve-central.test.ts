@@ -107,12 +107,17 @@ d('kiosk serve --central: two kiosks, one PostgreSQL', () => {
     expect(online).toMatchObject({ ok: true, value: { outcome: 'recorded', event: { direction: 'in' } } });
     expect(online.value.event.offline).toBeUndefined();
     await until(async () => (await serverPunches()) === 1, 10_000);
-    // Door 1 pulls door 2's punch on its next sync (every 2 s).
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Door 1 pulls door 2's punch on its next sync (every 2 s): its timesheet shows the 'in'.
+    const token1 = ((await door1.post('admin.login', { pin: '13579' })).value as { token: string }).token;
+    const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const yesterday = day(new Date(Date.now() - 86_400_000));
+    const tomorrow = day(new Date(Date.now() + 86_400_000));
+    await until(async () => ((await door1.post('reports.timesheet', { token: token1, from: yesterday, to: tomorrow })).value?.rows ?? []).some((r: { firstIn: string | null }) => r.firstIn !== null), 15_000);
 
     server.cluster.stopServer();
     try {
-      await until(async () => (await status(door1)).central?.state === 'offline', 15_000);
+      // Each kiosk notices at its own next sync (every 2 s): wait for both.
+      await until(async () => (await status(door1)).central?.state === 'offline' && (await status(door2)).central?.state === 'offline', 15_000);
       // Door 1 knew of the 'in' at door 2 before the server went: 'out', one shift across two doors.
       expect(await door1.post('clock.pin', { code: 'E7', pin: '4321' })).toMatchObject({ ok: true, value: { outcome: 'recorded', event: { offline: true, direction: 'out' } } });
       // Door 2 cannot know of that one while offline: its own reading, marked offline.
