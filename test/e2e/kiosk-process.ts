@@ -29,9 +29,11 @@ export function buildRenderer(outDir: string): Promise<void> {
   return run(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], childEnv());
 }
 
-export async function startKiosk(options: { dbPath: string; staticDir: string; kioskId: string; timeZone: string }): Promise<KioskProcess> {
+/** `central`: the kiosk's postgres:// URL (serve --central), for the several-kiosks run. */
+export async function startKiosk(options: { dbPath: string; staticDir: string; kioskId: string; timeZone: string; central?: string }): Promise<KioskProcess> {
   const args = ['--import', 'tsx', join(repoRoot, 'src-main/cli/kiosk.ts'), 'serve', '--port', '0', '--db', options.dbPath];
   args.push('--static', options.staticDir, '--kiosk-id', options.kioskId, '--time-zone', options.timeZone);
+  if (options.central !== undefined) args.push('--central', options.central);
   // No KIOSK_ADMIN_PIN: a new database gets the documented first-run PIN, as on a fresh install.
   const env = childEnv();
   delete env.KIOSK_ADMIN_PIN;
