@@ -10,6 +10,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } f
 import { consoleLogger } from '../core/logger.js';
 import { startElectronShell } from './electron-shell.js';
 import { openKiosk } from './open-kiosk.js';
+import { attachCentral, centralCipher } from './central-kiosk.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -17,6 +18,7 @@ void startElectronShell(
   { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session },
   {
     openKiosk,
+    central: { cipher: centralCipher, attach: attachCentral },
     log: consoleLogger,
     hostname: hostname(),
     env: process.env,

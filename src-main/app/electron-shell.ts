@@ -19,6 +19,9 @@ import { createInvokeListener, type InvokeListener } from '../transport/ipc/invo
 import { loadOrCreateKeychainKey, type SafeStorageLike } from '../transport/ipc/keychain-key.js';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, INVOKE_CHANNEL, windowOptions } from '../transport/ipc/window-config.js';
 import type { OpenKioskOptions } from './open-kiosk.js';
+import type { attachCentral, centralCipher } from './central-kiosk.js';
+import { loadCentralKioskKey } from '../transport/ipc/central-keychain.js';
+import { dirname, join } from 'node:path';
 
 /** The part of Electron the shell uses; electron-main.ts type-checks the real module against it. */
 export interface ShellElectron {
@@ -57,7 +60,16 @@ export interface ShellDeps {
   readonly log: Logger;
   /** The machine's name, the kiosk id written on every attendance event. */
   readonly hostname: string;
-  readonly env: { readonly KIOSK_ADMIN_PIN?: string };
+  /**
+   * KIOSK_CENTRAL_URL (the postgres:// URL "server add-kiosk" printed) makes the app a kiosk of that
+   * central server, with its own cache database; KIOSK_CENTRAL_KEY_FILE hands it its kiosk key once.
+   */
+  readonly env: { readonly KIOSK_ADMIN_PIN?: string; readonly KIOSK_CENTRAL_URL?: string; readonly KIOSK_CENTRAL_KEY_FILE?: string };
+  /** How a kiosk joins its central server (app/central-kiosk.ts); only used with KIOSK_CENTRAL_URL. */
+  readonly central?: {
+    readonly cipher: typeof centralCipher;
+    readonly attach: typeof attachCentral;
+  };
   readonly platform: NodeJS.Platform;
   /** process.resourcesPath, where a packaged app's models and migrations are. */
   readonly resourcesPath: string;
@@ -100,9 +112,10 @@ async function start(electron: ShellElectron, deps: ShellDeps): Promise<void> {
   });
   const key = loadOrCreateKeychainKey(electron.safeStorage, paths.sealedKeyPath, deps.platform);
   const adminPin = deps.env.KIOSK_ADMIN_PIN;
-  const kiosk = await deps.openKiosk({
-    dbPath: paths.dbPath,
-    cipher: new Aes256GcmCipher(key),
+  const central = await joinCentral(electron, deps, paths.dbPath);
+  let kiosk = await deps.openKiosk({
+    dbPath: central?.config.dbPath ?? paths.dbPath,
+    cipher: central?.gallery.cipher ?? new Aes256GcmCipher(key),
     modelsDir: paths.modelsDir,
     migrationsDir: paths.migrationsDir,
     kioskId: deps.hostname.slice(0, 64),
@@ -111,6 +124,7 @@ async function start(electron: ShellElectron, deps: ShellDeps): Promise<void> {
   });
   // The cipher holds its own copy of the key.
   key.fill(0);
+  if (central !== undefined) kiosk = central.attach(kiosk, { ...central.config, ...central.gallery }).kiosk;
   closeOnQuit(electron, kiosk, deps.log);
   const dispatch = createDispatcher(createHandlers(kiosk), deps.log);
 
@@ -121,6 +135,20 @@ async function start(electron: ShellElectron, deps: ShellDeps): Promise<void> {
   const window = new electron.BrowserWindow(windowOptions(deps.preloadPath));
   window.once('ready-to-show', () => window.show());
   await window.loadURL(APP_ENTRY_URL);
+}
+
+/**
+ * With KIOSK_CENTRAL_URL: the app's kiosk key from the keychain, the gallery key it unwraps, and
+ * a cache database of its own beside the standalone one (which is left as it was).
+ */
+async function joinCentral(electron: ShellElectron, deps: ShellDeps, standaloneDb: string) {
+  const url = deps.env.KIOSK_CENTRAL_URL;
+  if (url === undefined || url === '' || deps.central === undefined) return undefined;
+  const folder = dirname(standaloneDb);
+  const kioskKey = loadCentralKioskKey(electron.safeStorage, join(folder, 'central-kiosk-key.sealed'), deps.platform, deps.env.KIOSK_CENTRAL_KEY_FILE);
+  const config = { url, kioskId: deps.hostname.slice(0, 64), dbPath: join(folder, 'central-kiosk.db'), kioskKey, log: deps.log };
+  const gallery = await deps.central.cipher(config);
+  return { config, gallery, attach: deps.central.attach };
 }
 
 /** Quitting waits for the database to close, so the last clock-in is never cut off. */

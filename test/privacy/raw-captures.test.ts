@@ -136,10 +136,12 @@ describe('modules that write files', () => {
   /** Each with why it writes, none of them a capture. */
   const KNOWN_WRITERS: Record<string, string> = {
     'src-main/cli/command.ts': 'evaluation reports (JSON/SVG) the operator asked for',
+    'src-main/cli/server.ts': "the central server's gallery key files when the operator rotates the key, and the merged-log CSV the operator asked for (no biometric data)",
     'src-main/core/central/gallery-key.ts': "a central kiosk's 0600 copy of the gallery key, still wrapped by its own kiosk key (offline starts)",
     'src-main/core/store/audit-anchor.ts': "the audit chain's sealed head: an entry count and a hash",
     'src-main/core/store/key-file.ts': 'the 0600 template key of server mode',
     'src-main/transport/ipc/keychain-key.ts': 'the keychain-sealed template key of the desktop app',
+    'src-main/transport/ipc/central-keychain.ts': "the keychain-sealed kiosk key of the desktop app on a central server",
   };
 
   it('are only the key stores and the evaluation reports: no handler or service writes photos or audio to disk', () => {
