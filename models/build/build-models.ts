@@ -161,8 +161,9 @@ async function describeVoiceEncoder(project: PackageInfo, previous: ModelEntry |
     bytes: statSync(path).size,
     ...tensors,
     preprocessing: { text: 'Log-mel features as described in models/voice-frontend.json (computed outside the graph).', values },
-    source: { text: 'trained by models/training (this project)' },
-    licence: `${project.license} (this project)`,
+    source: { text: 'trained by models/training (this project); data and speakers in models/voice-encoder.md' },
+    // Say it plainly: part of the training audio is GPL (Debian voice packages), CC BY and CC BY-SA.
+    licence: `${project.license} (this project's weights); doubtful: trained in part on GPL-licensed Debian voice recordings, see models/voice-encoder.md`,
   };
 }
 
