@@ -205,7 +205,7 @@ export interface TimesheetRow {
  * store would be a portable biometric identifier (see README, "Security and privacy").
  */
 export interface EmployeeDataExport {
-  format: 'attendance-kiosk/employee-data/v2';
+  format: 'attendance-kiosk/employee-data/v3';
   exportedAt: string;
   kioskId: string;
   employee: {
@@ -225,8 +225,8 @@ export interface EmployeeDataExport {
     modality: ClockModality;
     score: number | null;
     modelId: string | null;
-    /** How a biometric punch was decided: runner-up score, threshold in force, employees enrolled then. */
-    decision: { secondScore: number | null; threshold: number; gallerySize: number } | null;
+    /** How a biometric punch was decided: search or verification, runner-up score, threshold in force, employees enrolled then. */
+    decision: { mode: RecognitionMode; secondScore: number | null; threshold: number; gallerySize: number } | null;
     /** Set when the person at the kiosk said "Not you?": the punch counts nowhere. */
     voidedAt: string | null;
     kioskId: string;
@@ -245,6 +245,8 @@ export interface EmployeeDataExport {
   }[];
   /** Enrollment photos and phrases kept while storeRawCaptures was on: the person's own captures. */
   rawCaptures: { id: number; kind: 'face-image' | 'voice-pcm'; mediaType: string; bytes: number; createdAt: string; contentBase64: string }[];
+  /** The kept recognition attempts accepted as this employee (refused attempts name nobody), newest first. */
+  recognitionAttempts: RecognitionAttempt[];
   /** Audit-log entries about this employee (who did what, when). */
   history: { at: string; actor: string; action: string; details: Record<string, unknown> }[];
 }

@@ -52,7 +52,7 @@ describe.skipIf(!hasModels)('per-employee data export', () => {
   it("holds the employee's profile, consents and every punch, and nothing about anybody else", async () => {
     const { filename, data } = await call(t.dispatch, 'admin.employees.export', { token, employeeId: minjun });
     expect(filename).toBe('employee-MJ-7-data.json');
-    expect(data.format).toBe('attendance-kiosk/employee-data/v2');
+    expect(data.format).toBe('attendance-kiosk/employee-data/v3');
     expect(data.kioskId).toBe('test-kiosk');
     expect(data.exportedAt).toBe(t.clock.now().toISOString());
     expect(data.employee).toEqual({

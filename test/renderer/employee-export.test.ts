@@ -17,7 +17,7 @@ const ana = { ...minjun, id: 9, code: 'E1002', name: 'Ana Silva', department: 'S
 
 function exportOf(employee: typeof minjun): EmployeeDataExport {
   return {
-    format: 'attendance-kiosk/employee-data/v2',
+    format: 'attendance-kiosk/employee-data/v3',
     exportedAt: '2025-05-12T09:00:00.000Z',
     kioskId: 'front-desk',
     employee: { id: employee.id, code: employee.code, name: employee.name, department: employee.department, active: true, createdAt: '2025-01-01T00:00:00.000Z', deactivatedAt: null, hasClockInPin: false },
@@ -25,6 +25,7 @@ function exportOf(employee: typeof minjun): EmployeeDataExport {
     attendance: [],
     biometricTemplates: [],
     rawCaptures: [],
+    recognitionAttempts: [],
     history: [],
   };
 }

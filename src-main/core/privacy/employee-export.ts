@@ -1,13 +1,13 @@
 /**
  * Right of access: everything the kiosk holds about one employee as one JSON document —
- * profile, consents, attendance, template metadata, kept raw captures and the audit entries
- * about them. Template vectors are left out on purpose (EmployeeDataExport says why); the
+ * profile, consents, attendance, template metadata, kept raw captures, the recognition attempts
+ * credited to them and the audit entries about them. Template vectors are left out on purpose (EmployeeDataExport says why); the
  * export itself is audit-logged.
  */
 import type { EmployeeDataExport } from '../../../src-shared/contract.js';
 import type { ServiceContext } from '../context/service-context.js';
 
-export const EXPORT_FORMAT = 'attendance-kiosk/employee-data/v2';
+export const EXPORT_FORMAT = 'attendance-kiosk/employee-data/v3';
 
 /** NOT_FOUND for an unknown employee. Read and logged in one transaction: one consistent snapshot. */
 export function exportEmployeeData(
@@ -62,6 +62,7 @@ export function exportEmployeeData(
         createdAt: r.createdAt,
         contentBase64: Buffer.from(r.content.buffer, r.content.byteOffset, r.content.byteLength).toString('base64'),
       })),
+      recognitionAttempts: store.attempts.acceptedAs(employee.id),
       history: store.audit.listForSubject(subject).map((entry) => ({ at: entry.at, actor: entry.actor, action: entry.action, details: { ...entry.details } })),
     };
     store.audit.append({ actor, action: 'employee.export', subject });

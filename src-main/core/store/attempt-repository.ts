@@ -92,27 +92,36 @@ export class RecognitionAttemptRepository {
   /** The newest attempts first, with the accepted employee's code and name. */
   recent(limit: number): RecognitionAttempt[] {
     const rows = this.db.connection
-      .prepare(
-        `SELECT a.*, e.code AS code, e.name AS name FROM recognition_attempts a LEFT JOIN employees e ON e.id = a.employee_id
-         ORDER BY a.id DESC LIMIT ?`,
-      )
+      .prepare(`${SELECT_WITH_EMPLOYEE} ORDER BY a.id DESC LIMIT ?`)
       .all(Math.max(1, Math.min(Math.trunc(limit), this.keep))) as AttemptRow[];
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.occurred_at,
-      modality: r.modality,
-      mode: r.mode,
-      outcome: r.outcome,
-      employee: r.employee_id === null || r.code === null ? null : { id: r.employee_id, code: r.code, name: r.name ?? '' },
-      bestScore: r.best_score,
-      secondScore: r.second_score,
-      threshold: r.threshold,
-      gallerySize: r.gallery_size,
-      kioskId: r.kiosk_id,
-    }));
+    return rows.map(toAttempt);
+  }
+
+  /** The kept attempts accepted as this employee, newest first: their part of the log (right of access). */
+  acceptedAs(employeeId: number): RecognitionAttempt[] {
+    const rows = this.db.connection.prepare(`${SELECT_WITH_EMPLOYEE} WHERE a.employee_id = ? ORDER BY a.id DESC`).all(employeeId) as AttemptRow[];
+    return rows.map(toAttempt);
   }
 
   count(): number {
     return (this.db.connection.prepare('SELECT count(*) AS n FROM recognition_attempts').get() as { n: number }).n;
   }
+}
+
+const SELECT_WITH_EMPLOYEE = 'SELECT a.*, e.code AS code, e.name AS name FROM recognition_attempts a LEFT JOIN employees e ON e.id = a.employee_id';
+
+function toAttempt(r: AttemptRow): RecognitionAttempt {
+  return {
+    id: r.id,
+    at: r.occurred_at,
+    modality: r.modality,
+    mode: r.mode,
+    outcome: r.outcome,
+    employee: r.employee_id === null || r.code === null ? null : { id: r.employee_id, code: r.code, name: r.name ?? '' },
+    bestScore: r.best_score,
+    secondScore: r.second_score,
+    threshold: r.threshold,
+    gallerySize: r.gallery_size,
+    kioskId: r.kiosk_id,
+  };
 }
