@@ -8,8 +8,9 @@
  *   2. A clocks in by face from another clip and sees their name, then out by voice (voice
  *      verifies a claimed code by default: A types their code on the kiosk's keys first);
  *   3. someone else is not recognised by face, nor by voice with A's code, and nothing is written;
- *   4. the admin erases A's biometrics (history stays);
- *   5. A's clip is no longer recognised.
+ *   4. on a portrait 1080x1920 kiosk screen, A's face punch, the code keypad and the PIN pad fit;
+ *   5. the admin erases A's biometrics (history stays);
+ *   6. A's clip is no longer recognised.
  * Every screen is saved in English and Korean under test-results/e2e/. What was written is
  * checked through the API (employees, timesheet) and in the database file itself (events).
  */
@@ -25,7 +26,7 @@ import { data, hasData, repoRoot } from '../helpers/paths.js';
 import { fakeMedia, hasFfmpeg, type FakeMedia } from './fake-media.js';
 import { buildRenderer, startKiosk, type KioskProcess } from './kiosk-process.js';
 import { LANGUAGE_NAMES, loadLabels, type Translate } from './labels.js';
-import { arrive, cameraLive, CHROMIUM, nextReply, type ApiReply, type Lang, type Person } from './person.js';
+import { arrive, cameraLive, CHROMIUM, nextReply, SCREENS, type ApiReply, type Lang, type Person } from './person.js';
 
 const models = ['manifest.json', 'face-detector-ssd-mobilenet-v1.onnx', 'face-landmarks-68.onnx', 'face-encoder-dlib-resnet.onnx', 'voice-encoder.onnx'];
 const clip = (...parts: string[]): string => data('av', ...parts);
@@ -110,8 +111,8 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
   });
 
   /** A person steps up: their own browser, their clip on the fake camera and microphone. */
-  async function personAt(which: keyof typeof CLIPS, lang: Lang): Promise<Person> {
-    const person = await arrive({ media: media[which], lang, profilesDir: work });
+  async function personAt(which: keyof typeof CLIPS, lang: Lang, screen: keyof typeof SCREENS = 'landscape'): Promise<Person> {
+    const person = await arrive({ media: media[which], lang, profilesDir: work, screen });
     people.add(person);
     return person;
   }
@@ -175,7 +176,7 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
     await expect.poll(() => pad.getByRole('textbox').inputValue()).toBe(code);
   }
 
-  /** Visible without scrolling: the bottom edge within the viewport (the screen is 1366x800). */
+  /** Visible without scrolling: the bottom edge within the viewport (1366x800, or the portrait 1080x1920). */
   async function expectAboveFold(page: Page, locator: Locator, what: string): Promise<void> {
     const box = await locator.boundingBox();
     const height = page.viewportSize()!.height;
@@ -469,6 +470,29 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
     await shotBoth(page, '18-kiosk-voice-not-recognised');
     expect(events()).toHaveLength(before);
     await leave(stranger);
+  });
+
+  it('on a portrait 1080x1920 kiosk screen A clocks in by face, and the voice code keypad and the PIN pad fit without scrolling', async ({ skip }) => {
+    if (!employeeA) return skip('A was not enrolled');
+    const a = await personAt('probe', 'en', 'portrait');
+    const { page } = a;
+    const card = page.getByTestId('result-card');
+    const face = await openKiosk(page, 'en');
+    expect(face, JSON.stringify(face)).toMatchObject({ ok: true, value: { outcome: 'recorded', event: { employee: { id: employeeA.id }, modality: 'face' } } });
+    await expectAboveFold(page, card, 'the result card');
+    await shotBoth(page, '19a-portrait-kiosk-face');
+
+    await page.getByRole('button', { name: L('en', 'kiosk.useVoice') }).first().click();
+    const voice = page.getByRole('dialog', { name: L('en', 'voice.title') });
+    await expectAboveFold(page, voice.getByRole('button', { name: L('en', 'pin.next'), exact: true }), "the code keypad's Next");
+    await shotBoth(page, '19b-portrait-voice-code');
+    await voice.getByRole('button', { name: L('en', 'common.close') }).click();
+
+    await page.getByRole('button', { name: L('en', 'kiosk.usePin') }).first().click();
+    const pin = page.getByRole('dialog', { name: L('en', 'pin.title') });
+    await expectAboveFold(page, pin.getByRole('button', { name: L('en', 'pin.next'), exact: true }), "the PIN pad's Next");
+    await shotBoth(page, '19c-portrait-pin');
+    await leave(a);
   });
 
   it('the admin erases A in the admin area (Korean); the attendance history stays', async ({ skip }) => {

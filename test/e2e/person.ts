@@ -19,13 +19,16 @@ export interface Person {
   close(): Promise<void>;
 }
 
+/** The screens the kiosk is checked on: a 1366x800 laptop or monitor, and a portrait 1080x1920 kiosk display. */
+export const SCREENS = { landscape: { width: 1366, height: 800 }, portrait: { width: 1080, height: 1920 } } as const;
+
 /** Opens the browser; the caller navigates, so it can listen for the first replies before the page loads. */
-export async function arrive(options: { media: FakeMedia; lang: Lang; profilesDir: string }): Promise<Person> {
+export async function arrive(options: { media: FakeMedia; lang: Lang; profilesDir: string; screen?: keyof typeof SCREENS }): Promise<Person> {
   const profile = mkdtempSync(join(options.profilesDir, 'profile-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1366, height: 800 },
+    viewport: SCREENS[options.screen ?? 'landscape'],
     locale: options.lang === 'ko' ? 'ko-KR' : 'en-GB',
     args: [
       '--no-sandbox',
