@@ -10,7 +10,8 @@
  *   3. someone else is not recognised by face, nor by voice with A's code, and nothing is written;
  *   4. on a portrait 1080x1920 kiosk screen, A's face punch, the code keypad and the PIN pad fit;
  *   5. the admin erases A's biometrics (history stays);
- *   6. A's clip is no longer recognised.
+ *   6. A's clip is no longer recognised;
+ *   7. the admin enrolls B by voice only (the wizard's "Voice only").
  * Every screen is saved in English and Korean under test-results/e2e/. What was written is
  * checked through the API (employees, timesheet) and in the database file itself (events).
  */
@@ -50,6 +51,8 @@ const missing = [
 if (missing.length > 0) console.warn(`[e2e] browser end-to-end tests skipped: missing ${missing.join(', ')}.`);
 
 const A = { name: '김민준', code: 'E0001', department: '개발팀' };
+/** Enrolled last, by voice only (the stranger's clip: another person). */
+const B = { name: '이서연', code: 'E0002' };
 
 /** The voice encoder's impostor table read here, at a tabulated FMR: the threshold of one 1:1 comparison at that target. */
 function voiceTableScoreAt(fmr: number): number {
@@ -543,5 +546,42 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
     expect(voice, JSON.stringify(voice)).toMatchObject({ ok: true, value: { outcome: 'not_recognised', reason: 'not_verified' } });
     expect(events()).toHaveLength(before);
     await leave(a);
+  });
+
+  it('the admin enrolls B by voice only: the wizard skips the photos, says how B can clock in, and the list says Voice only', async () => {
+    const admin = await personAt('stranger', 'en');
+    const { page } = admin;
+    await page.goto(kiosk.url);
+    await signIn(page, 'en');
+    await page.getByRole('button', { name: L('en', 'employees.add') }).click();
+    await page.getByLabel(L('en', 'wizard.name')).fill(B.name);
+    await page.getByLabel(L('en', 'wizard.code')).fill(B.code);
+    await page.getByRole('button', { name: L('en', 'wizard.create') }).click();
+    const agree = page.getByLabel(L('en', 'wizard.consent.check', { name: B.name }));
+    await agree.check();
+    await page.getByRole('button', { name: L('en', 'wizard.consent.record') }).click();
+
+    await page.getByRole('button', { name: L('en', 'wizard.skipFace') }).click();
+    const phrases: string[] = [];
+    for (let accepted = 0; accepted < 3; ) {
+      expect(phrases.length, `phrases so far: ${phrases.join(', ')}`).toBeLessThan(6);
+      const { body } = await nextReply<{ speechSeconds: number }>(page, 'admin.enroll.voice', () =>
+        page.getByRole('button', { name: L('en', 'wizard.voice.record'), exact: true }).click(),
+      );
+      phrases.push(body.ok ? 'accepted' : body.error.code);
+      if (body.ok) accepted += 1;
+      if (body.ok) await page.locator(`.voice [role=progressbar][aria-valuenow="${accepted}"]`).waitFor();
+    }
+    await page.getByRole('button', { name: L('en', 'common.next') }).click();
+    await page.getByText(L('en', 'wizard.done.ways.voiceOnly', { name: B.name })).waitFor();
+    await shotBoth(page, '24-wizard-voice-only-done');
+    await page.getByRole('button', { name: L('en', 'wizard.finish') }).click();
+    const row = page.getByRole('row', { name: new RegExp(B.name) });
+    await expect.poll(() => row.innerText()).toContain(L('en', 'employees.enrolment.voiceOnly'));
+    await shotBoth(page, '25-admin-employees-voice-only');
+
+    const { employees } = await adminApi<{ employees: EmployeeSummary[] }>('admin.employees.list');
+    expect(employees.find((e) => e.code === B.code)).toMatchObject({ name: B.name, faceTemplates: 0, voiceTemplates: 3 });
+    await leave(admin);
   });
 });
