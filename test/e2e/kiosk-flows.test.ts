@@ -11,7 +11,7 @@
  *   4. on a portrait 1080x1920 kiosk screen, A's face punch, the code keypad and the PIN pad fit;
  *   5. the admin erases A's biometrics (history stays);
  *   6. A's clip is no longer recognised;
- *   7. the admin enrolls B by voice only (the wizard's "Voice only").
+ *   7. the admin cancels a first wizard for B (no half-made employee left), then enrolls B by voice only.
  * Every screen is saved in English and Korean under test-results/e2e/. What was written is
  * checked through the API (employees, timesheet) and in the database file itself (events).
  */
@@ -548,11 +548,21 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
     await leave(a);
   });
 
-  it('the admin enrolls B by voice only: the wizard skips the photos, says how B can clock in, and the list says Voice only', async () => {
+  it('the admin enrolls B by voice only: a first wizard cancelled at consent leaves no half-made employee and frees the code; "Voice only" skips the photos; the list says Voice only', async () => {
     const admin = await personAt('stranger', 'en');
     const { page } = admin;
     await page.goto(kiosk.url);
     await signIn(page, 'en');
+
+    // Cancelled after the record was created, before any capture: deleted, so the code is free again.
+    await page.getByRole('button', { name: L('en', 'employees.add') }).click();
+    await page.getByLabel(L('en', 'wizard.name')).fill(B.name);
+    await page.getByLabel(L('en', 'wizard.code')).fill(B.code);
+    await page.getByRole('button', { name: L('en', 'wizard.create') }).click();
+    await page.getByLabel(L('en', 'wizard.consent.check', { name: B.name })).waitFor();
+    await page.getByRole('button', { name: L('en', 'wizard.cancelNew') }).click();
+    await expect.poll(async () => (await adminApi<{ employees: EmployeeSummary[] }>('admin.employees.list', { includeInactive: true })).employees.some((e) => e.code === B.code)).toBe(false);
+
     await page.getByRole('button', { name: L('en', 'employees.add') }).click();
     await page.getByLabel(L('en', 'wizard.name')).fill(B.name);
     await page.getByLabel(L('en', 'wizard.code')).fill(B.code);
