@@ -148,6 +148,9 @@ describe('enrollment wizard', () => {
       // On the voice step with three photos taken: the way out that is not Cancel.
       await fireEvent.click(await screen.findByRole('button', { name: 'Finish with face only' }));
       expect((await screen.findByTestId('ways')).textContent).toBe('김민준 can clock in by face, not by voice.');
+      // The step bar: face done (✓), voice skipped (no check mark).
+      const bar = [...document.querySelectorAll('.steps li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+      expect(bar.slice(2, 4)).toEqual(['✓Face', '–Voice (skipped)']);
       locale.set('ko');
       await waitFor(() => expect(screen.getByTestId('ways').textContent).toBe('김민준님은 얼굴로 출퇴근을 기록할 수 있습니다. 음성으로는 할 수 없습니다.'));
     } finally {
