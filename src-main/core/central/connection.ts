@@ -110,6 +110,8 @@ export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =
     throw toCentralError(error);
   }
   let broken = false;
+  // A connection cut while the client is checked out is emitted as 'error' on the client (the
+  // pool listens only to idle ones); the failing query reports it, so the event itself is dropped.
   const ignore = (): void => {
     broken = true;
   };
@@ -121,37 +123,23 @@ export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =
     throw toCentralError(error);
   } finally {
     client.off('error', ignore);
+    // A client whose connection failed is destroyed, not put back.
     client.release(broken ? true : undefined);
   }
 }
 
 /** Runs `fn` in a transaction on one pooled client; ROLLBACK on throw, the client released either way. */
-export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, isolation = 'READ COMMITTED'): Promise<T> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw toCentralError(error);
-  }
-  let broken = false;
-  // A connection cut while the client is checked out is emitted as 'error' on the client (the
-  // pool listens only to idle ones); the failing query reports it, so the event itself is dropped.
-  const ignore = (): void => {
-    broken = true;
-  };
-  client.on('error', ignore);
-  try {
+export function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, isolation = 'READ COMMITTED'): Promise<T> {
+  return withClient(pool, async (client) => {
     await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    broken ||= isUnreachable(error);
-    if (!broken) await client.query('ROLLBACK').catch(() => {});
-    throw toCentralError(error);
-  } finally {
-    client.off('error', ignore);
-    // A client whose connection failed is destroyed, not put back.
-    client.release(broken ? true : undefined);
-  }
+    try {
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // Over a cut connection there is nothing to roll back (the server ends the transaction itself).
+      if (!isUnreachable(error)) await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  });
 }
