@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../../src-main/core/voice/pcm.js';
+import { tabulatedScoreAt } from '../helpers/calibration-table.js';
 import { data, hasData } from '../helpers/paths.js';
 import { adminToken, call, failure, hasModels, modelsDir, openTestKiosk, type TestKiosk } from './kiosk-fixture.js';
 
@@ -26,14 +27,11 @@ function pcmOf(path: string): { pcm: Float32Array; pcmBase64: string; sampleRate
   return { pcm: samples, pcmBase64: Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64'), sampleRate };
 }
 
-/** The shipped voice table's score at a tabulated FMR (the threshold of one 1:1 comparison at that target). */
+/** The shipped voice table's score at a tabulated FMR, read from the file the manifest names. */
 function voiceTableScoreAt(fmr: number): number {
   const entry = manifest.models['voice-encoder']?.calibration;
   if (entry === undefined) throw new Error('the voice encoder has no calibration table in the manifest');
-  const table = JSON.parse(readFileSync(join(modelsDir, entry.file), 'utf8')) as { tail: { fmr: number; score: number }[] };
-  const point = table.tail.find((p) => Math.abs(Math.log10(p.fmr) - Math.log10(fmr)) < 1e-9);
-  if (point === undefined) throw new Error(`no tabulated point at FMR ${fmr}`);
-  return point.score;
+  return tabulatedScoreAt(join(modelsDir, entry.file), fmr);
 }
 
 const unit = (v: Float32Array): number[] => {

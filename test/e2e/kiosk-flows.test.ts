@@ -16,13 +16,14 @@
  * checked through the API (employees, timesheet) and in the database file itself (events).
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ADMIN_PIN } from '../../src-main/core/auth/admin-auth.js';
 import type { ClockResult, EmployeeSummary, TimesheetRow } from '../../src-shared/contract.js';
+import { tabulatedScoreAt } from '../helpers/calibration-table.js';
 import { data, hasData, repoRoot } from '../helpers/paths.js';
 import { fakeMedia, hasFfmpeg, type FakeMedia } from './fake-media.js';
 import { buildRenderer, startKiosk, type KioskProcess } from './kiosk-process.js';
@@ -54,13 +55,6 @@ const A = { name: '김민준', code: 'E0001', department: '개발팀' };
 /** Enrolled last, by voice only (the stranger's clip: another person). */
 const B = { name: '이서연', code: 'E0002' };
 
-/** The voice encoder's impostor table read here, at a tabulated FMR: the threshold of one 1:1 comparison at that target. */
-function voiceTableScoreAt(fmr: number): number {
-  const table = JSON.parse(readFileSync(join(repoRoot, 'models/voice-encoder.calibration.json'), 'utf8')) as { tail: { fmr: number; score: number }[] };
-  const point = table.tail.find((p) => Math.abs(Math.log10(p.fmr) - Math.log10(fmr)) < 1e-9);
-  if (point === undefined) throw new Error(`no tabulated point at FMR ${fmr}`);
-  return point.score;
-}
 const KIOSK_ID = 'e2e-front-desk';
 const shotsDir = join(repoRoot, 'test-results/e2e');
 
@@ -394,7 +388,7 @@ describe.skipIf(missing.length > 0)('the kiosk in a real browser, with real face
     // Face: the threshold derived from the false-accept target for this gallery. Voice: one
     // comparison with A's one template, so the voice table's score at the target itself.
     expect(written[0]!.score).toBeGreaterThanOrEqual(written[0]!.threshold!);
-    expect(written[1]!.threshold).toBeCloseTo(voiceTableScoreAt(settings.voiceFalseAcceptTarget!), 3);
+    expect(written[1]!.threshold).toBeCloseTo(tabulatedScoreAt(join(repoRoot, 'models/voice-encoder.calibration.json'), settings.voiceFalseAcceptTarget!), 3);
     expect(written[1]!.score).toBeGreaterThanOrEqual(written[1]!.threshold!);
     expect(written.every((e) => typeof e.modelId === 'string' && e.modelId.length > 0)).toBe(true);
 
